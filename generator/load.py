@@ -1,0 +1,431 @@
+"""Files -> model. Never raises on bad input: every failure becomes a Problem.
+
+Reads ``site_config.yml`` and ``content/{incidents,maintenance,postmortems}``.
+A file that cannot be turned into a model object is left out of the model
+(and listed in ``Model.unparsed``) so that the rest can still be checked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from generator import model as m
+from generator import schema as s
+from generator.model import Config, Model, Problem
+from generator.yamlsrc import Y, parse_yaml, split_front_matter
+
+CONFIG_FILE = "site_config.yml"
+CONTENT_DIRS = {"incidents": "content/incidents", "maintenance": "content/maintenance",
+                "postmortems": "content/postmortems"}
+MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are refused rather than read into memory
+FILE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
+
+DEFAULT_SEVERITIES = {
+    "SEV-1": m.SeverityLevel("SEV-1", "Critical", timedelta(hours=1)),
+    "SEV-2": m.SeverityLevel("SEV-2", "Major", timedelta(hours=4)),
+    "SEV-3": m.SeverityLevel("SEV-3", "Moderate", timedelta(hours=24)),
+    "SEV-4": m.SeverityLevel("SEV-4", "Low", None, next_business_day=True),
+}
+DEFAULT_CATEGORIES = ("deploy", "configuration", "capacity", "network", "database", "dependency", "security",
+                      "hardware", "other")
+DEFAULT_WEIGHTS = {"major_outage": 1.0, "partial_outage": 0.3, "degraded_performance": 0.0}
+
+
+def default_policy() -> m.PostmortemPolicy:
+    return m.PostmortemPolicy(
+        required_for=("SEV-1", "SEV-2"),
+        due_days={"SEV-1": 5, "SEV-2": 10, "default": 15},
+        late_detection=timedelta(minutes=30),
+        long_major_outage=timedelta(minutes=60),
+        required_headings=m.DEFAULT_HEADINGS,
+    )
+
+
+def fallback_config() -> Config:
+    """Used when site_config.yml is unusable, so content checks can still run."""
+    return Config(
+        site=m.SiteInfo("Status", "https://status.example/", "UTC"),
+        services=(),
+        severities=dict(DEFAULT_SEVERITIES),
+        categories=DEFAULT_CATEGORIES,
+        uptime=m.UptimeSettings(dict(DEFAULT_WEIGHTS), 90),
+        postmortems=default_policy(),
+    )
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(root: Path, path: Path, c: s.Collector) -> str | None:
+    """Read a content file safely: inside the repository, UTF-8, not binary, not huge."""
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root.resolve()):
+                c.add(1, "E008", f"is a symbolic link to {target}, outside the repository",
+                      "replace the link with the file itself")
+                return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            c.add(1, "E001", f"is {size} bytes, more than {MAX_FILE_BYTES}", "split or shorten the file")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        c.add(1, "E001", f"cannot be read: {exc.strerror or exc}", "check the file's permissions")
+        return None
+    if not data.strip():
+        c.add(1, "E007", "is empty", "start the file with a '---' front-matter block")
+        return None
+    if b"\x00" in data:
+        c.add(1, "E001", "is a binary file, not UTF-8 text", "save it as UTF-8 Markdown")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        c.add(line, "E001", f"is not valid UTF-8 (byte {exc.start})", "save the file as UTF-8")
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def parse_front_matter(text: str, c: s.Collector) -> tuple[Y | None, str, int]:
+    """Return (front-matter mapping, body, first body line)."""
+    split = split_front_matter(text)
+    if split is None:
+        c.add(1, "E002", "has no front-matter", "start the file with '---', the YAML fields, then '---'")
+        return None, "", 1
+    # A tab in indentation is a YAML error; say so plainly rather than the parser's wording.
+    for i, line in enumerate(split.yaml_text.splitlines()):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            c.add(split.yaml_first_line + i, "E003", "YAML indentation uses a tab", "indent with spaces")
+            return None, split.body, split.body_first_line
+    doc, issues = parse_yaml(split.yaml_text, line_offset=split.yaml_first_line - 1)
+    for issue in issues:
+        c.add(issue.line, issue.code, issue.message, issue.hint)
+    if doc is None:
+        if not issues:
+            c.add(1, "E004", "front-matter is empty", "add the required fields between the '---' lines")
+        return None, split.body, split.body_first_line
+    if doc.kind != "map":
+        c.add(doc.line, "E004", "front-matter is not a mapping of fields", "write 'key: value' lines")
+        return None, split.body, split.body_first_line
+    return doc, split.body, split.body_first_line
+
+
+def _content_files(root: Path, folder: str) -> list[Path]:
+    base = root / folder
+    if not base.is_dir():
+        return []
+    out = []
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames.sort()
+        for name in filenames:
+            if name.endswith(".md") and not name.startswith("."):
+                out.append(Path(dirpath) / name)
+    return sorted(out)
+
+
+# ---------------------------------------------------------------- builders
+
+
+def _updates(raw: list[Any]) -> tuple[m.Update, ...] | None:
+    out = []
+    for entry in raw:
+        if entry is None:
+            return None
+        values, node = entry
+        if not {"at", "status", "message"} <= values.keys():
+            return None
+        out.append(m.Update(
+            at=values["at"], status=values["status"], message=values["message"],
+            services=values.get("services", {}), severity=values.get("severity"), eta=values.get("eta"),
+            line=node.line,
+        ))
+    return tuple(out)
+
+
+def _lines(doc: Y) -> dict[str, int]:
+    lines = dict(doc.key_lines)
+    for key, value in doc.value.items():
+        if value.kind == "seq":
+            for i, item in enumerate(value.value):
+                lines[f"{key}[{i + 1}]"] = item.line
+                if item.kind == "map":
+                    for sub, sub_line in item.key_lines.items():
+                        lines[f"{key}[{i + 1}].{sub}"] = sub_line
+        elif value.kind == "map":
+            for sub, sub_line in value.key_lines.items():
+                lines[f"{key}.{sub}"] = sub_line
+    return lines
+
+
+def build_incident(id_: str, path: str, v: dict[str, Any], doc: Y, body: str) -> m.Incident | None:
+    required = ("title", "severity", "services", "started_at", "detected_at", "updates")
+    if not all(k in v for k in required):
+        return None
+    updates = _updates(v["updates"])
+    if updates is None or not updates:
+        return None
+    return m.Incident(
+        id=id_, path=path, title=v["title"], severity=v["severity"], services=v["services"],
+        started_at=v["started_at"], detected_at=v["detected_at"], updates=updates,
+        acknowledged_at=v.get("acknowledged_at"), mitigated_at=v.get("mitigated_at"),
+        resolved_at=v.get("resolved_at"), detection=v.get("detection"), reported_by=v.get("reported_by"),
+        category=v.get("category"), commander=v.get("commander"), novel=bool(v.get("novel", False)),
+        error_messages=tuple(v.get("error_messages", ())), body=body, lines=_lines(doc),
+    )
+
+
+def build_maintenance(id_: str, path: str, v: dict[str, Any], doc: Y, body: str) -> m.Maintenance | None:
+    if not all(k in v for k in ("title", "services", "scheduled_start", "scheduled_end")):
+        return None
+    updates = _updates(v.get("updates", []))
+    if updates is None:
+        return None
+    return m.Maintenance(
+        id=id_, path=path, title=v["title"], services=v["services"], scheduled_start=v["scheduled_start"],
+        scheduled_end=v["scheduled_end"], cancelled=bool(v.get("cancelled", False)), updates=updates,
+        body=body, lines=_lines(doc),
+    )
+
+
+def build_postmortem(id_: str, path: str, v: dict[str, Any], doc: Y, body: str, body_line: int
+                     ) -> m.Postmortem | None:
+    required = ("title", "incidents", "status", "visibility", "authors", "summary", "contributing_factors")
+    if not all(k in v for k in required):
+        return None
+    items = []
+    for entry in v.get("action_items", []):
+        if entry is None:
+            return None
+        values, node = entry
+        if not {"title", "type", "owner", "due", "status"} <= values.keys():
+            return None
+        items.append(m.ActionItem(
+            title=values["title"], type=values["type"], owner=values["owner"], due=values["due"],
+            status=values["status"], tracker=values.get("tracker"), reason=values.get("reason"), line=node.line,
+        ))
+    return m.Postmortem(
+        id=id_, path=path, title=v["title"], incidents=tuple(v["incidents"]), status=v["status"],
+        visibility=v["visibility"], authors=tuple(v["authors"]), summary=v["summary"],
+        contributing_factors=tuple(v["contributing_factors"]), action_items=tuple(items),
+        published_at=v.get("published_at"), review_meeting=v.get("review_meeting"),
+        follow_up_review=v.get("follow_up_review"), body=body, body_line=body_line, lines=_lines(doc),
+    )
+
+
+# ---------------------------------------------------------------- config
+
+
+def _config_section(c: s.Collector, doc: Y, key: str) -> dict[str, Any]:
+    node = doc.value.get(key)
+    if node is None or node.kind == "null":
+        return {}
+    if node.kind != "map":
+        c.add(node.line, "E016", f"{key} must be a mapping", f"write '{key}:' followed by indented 'key: value' lines")
+        return {}
+    return s.convert(c, s.SECTIONS[key], node, f"{key}.")
+
+
+def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
+    """Return (config, problems, usable). An unusable config yields the fallback config."""
+    c = s.Collector(CONFIG_FILE)
+    path = root / CONFIG_FILE
+    if not path.exists():
+        c.add(1, "E070", "site_config.yml is missing", "run 'statuspress init' or create site_config.yml")
+        return fallback_config(), c.problems, False
+    text = read_text(root, path, c)
+    if text is None:
+        return fallback_config(), c.problems, False
+    doc, issues = parse_yaml(text)
+    for issue in issues:
+        c.add(issue.line, issue.code, issue.message, issue.hint)
+    if doc is None or doc.kind != "map":
+        if doc is not None or not issues:
+            c.add(1, "E004", "site_config.yml is not a mapping", "see the site_config.yml reference in the README")
+        return fallback_config(), c.problems, False
+    top = s.convert(c, s.CONFIG, doc)
+    before = len(c.problems)
+
+    site_v = _config_section(c, doc, "site")
+    tz = site_v.get("timezone", "UTC")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        c.add(doc.value["site"].key_lines.get("timezone", 1) if "site" in doc.value else 1, "E071",
+              f"site.timezone '{tz}' is not an IANA time zone", "write e.g. Europe/Berlin or UTC")
+        tz = "UTC"
+    url = site_v.get("url", "https://status.example/")
+    if not re.match(r"^https?://[^\s/]+", url):
+        c.add(1, "E016", f"site.url '{url}' is not an http(s) URL", "write e.g. https://status.example.com/")
+    site = m.SiteInfo(site_v.get("name", "Status"), url if url.endswith("/") else url + "/", tz,
+                      site_v.get("description", ""))
+
+    services = []
+    svc_node = top.get("services")
+    if svc_node is not None:
+        if svc_node.kind != "seq":
+            c.add(svc_node.line, "E016", "services must be a list", "write '- {id: api, name: API, group: Core}'")
+        else:
+            for pos, item in enumerate(svc_node.value):
+                if item.kind != "map":
+                    c.add(item.line, "E016", "each service must be a mapping", "write '- {id: ..., name: ..., group: ...}'")
+                    continue
+                sv = s.convert(c, s.SERVICE, item, f"services[{pos + 1}].")
+                if {"id", "name", "group"} <= sv.keys():
+                    if not re.match(r"^[a-z0-9][a-z0-9-]*$", sv["id"]):
+                        c.add(item.line, "E016", f"service id '{sv['id']}' must be lowercase letters, digits and -",
+                              "rename it, e.g. 'public-api'")
+                        continue
+                    if any(x.id == sv["id"] for x in services):
+                        c.add(item.line, "E042", f"service id '{sv['id']}' is declared twice", "keep one")
+                        continue
+                    services.append(m.Service(sv["id"], sv["name"], sv["group"], sv.get("description", ""),
+                                              sv.get("slo"), sv.get("since"), pos))
+
+    severities = dict(DEFAULT_SEVERITIES)
+    sev_node = top.get("severities")
+    if sev_node is not None and sev_node.kind == "map":
+        for key, item in sev_node.value.items():
+            sev = s.normalise_severity(key)
+            kline = sev_node.key_lines.get(key, item.line)
+            if sev is None:
+                c.add(kline, "E017", f"severities: '{key}' is not a severity", s.did_you_mean(key, m.SEVERITIES))
+                continue
+            if item.kind != "map":
+                c.add(item.line, "E016", f"severities.{key} must be a mapping", "write {label: ..., response_target: 1h}")
+                continue
+            sv = s.convert(c, s.SEVERITY, item, f"severities.{key}.")
+            target_node = item.value.get("response_target")
+            target, nbd = severities[sev].response_target, severities[sev].next_business_day
+            if target_node is not None:
+                if target_node.kind == "str" and target_node.value == "next_business_day":
+                    target, nbd = None, True
+                else:
+                    dur = s.CONVERTERS["duration"](c, target_node, s.SEVERITY.field("response_target"),
+                                                   f"severities.{key}.")
+                    if dur is not None:
+                        target, nbd = dur, False
+            severities[sev] = m.SeverityLevel(sev, sv.get("label", severities[sev].label), target, nbd)
+    elif sev_node is not None and sev_node.kind != "null":
+        c.add(sev_node.line, "E016", "severities must be a mapping", "write 'SEV-1: {label: Critical, response_target: 1h}'")
+
+    categories = top.get("categories", DEFAULT_CATEGORIES)
+
+    uptime_v = _config_section(c, doc, "uptime")
+    weights = dict(DEFAULT_WEIGHTS)
+    if "weights" in uptime_v:
+        wnode: Y = uptime_v["weights"]
+        if wnode.kind != "map":
+            c.add(wnode.line, "E016", "uptime.weights must be a mapping", "write {major_outage: 1.0, ...}")
+        else:
+            for key, val in wnode.value.items():
+                if key not in m.IMPACTS:
+                    c.add(val.line, "E018", f"uptime.weights: '{key}' is not an impact", s.did_you_mean(key, m.IMPACTS))
+                elif val.kind not in ("int", "float") or not 0 <= val.value <= 1:
+                    c.add(val.line, "E016", f"uptime.weights.{key} must be a number from 0 to 1", "write e.g. 0.3")
+                else:
+                    weights[key] = float(val.value)
+    uptime = m.UptimeSettings(weights, uptime_v.get("bars_days", 90))
+
+    pol_v = _config_section(c, doc, "postmortems")
+    base = default_policy()
+    due_days = dict(base.due_days)
+    if "due_days" in pol_v:
+        dnode: Y = pol_v["due_days"]
+        if dnode.kind != "map":
+            c.add(dnode.line, "E016", "postmortems.due_days must be a mapping", "write {SEV-1: 5, default: 15}")
+        else:
+            for key, val in dnode.value.items():
+                sev = "default" if key == "default" else s.normalise_severity(key)
+                if sev is None:
+                    c.add(val.line, "E017", f"postmortems.due_days: '{key}' is not a severity",
+                          s.did_you_mean(key, (*m.SEVERITIES, "default")))
+                elif val.kind != "int" or val.value < 0:
+                    c.add(val.line, "E016", f"postmortems.due_days.{key} must be a whole number of days", "write e.g. 10")
+                else:
+                    due_days[sev] = val.value
+    required_for = []
+    for sev_text in pol_v.get("required_for", base.required_for):
+        sev = s.normalise_severity(sev_text)
+        if sev is None:
+            c.add(doc.value["postmortems"].line, "E017", f"postmortems.required_for: '{sev_text}' is not a severity",
+                  s.did_you_mean(sev_text, m.SEVERITIES))
+        else:
+            required_for.append(sev)
+    policy = m.PostmortemPolicy(
+        required_for=tuple(required_for), due_days=due_days,
+        late_detection=pol_v.get("late_detection", base.late_detection),
+        long_major_outage=pol_v.get("long_major_outage", base.long_major_outage),
+        required_headings=tuple(pol_v.get("required_headings", base.required_headings)),
+    )
+    publish_v = _config_section(c, doc, "publish")
+
+    config = Config(site=site, services=tuple(services), severities=severities, categories=tuple(categories),
+                    uptime=uptime, postmortems=policy, publish_kpis=publish_v.get("kpis", "internal"))
+    usable = "site" in top and "services" in top and not any(
+        p.level == "error" for p in c.problems[:before]) and bool(services)
+    return config, c.problems, usable or bool(services)
+
+
+# ---------------------------------------------------------------- repository
+
+
+def load_repository(root: Path) -> tuple[Model, list[Problem]]:
+    """Load config and every content file. Never raises on bad input."""
+    root = Path(root)
+    config, problems, _usable = load_config(root)
+    incidents: list[m.Incident] = []
+    maintenance: list[m.Maintenance] = []
+    postmortems: list[m.Postmortem] = []
+    unparsed: list[str] = []
+    for kind, folder in CONTENT_DIRS.items():
+        for path in _content_files(root, folder):
+            rel = _rel(root, path)
+            c = s.Collector(rel)
+            id_ = path.stem
+            text = read_text(root, path, c)
+            obj = None
+            if text is not None:
+                doc, body, body_line = parse_front_matter(text, c)
+                if doc is not None:
+                    if kind == "incidents":
+                        v = s.convert(c, s.INCIDENT, doc)
+                        obj = build_incident(id_, rel, v, doc, body)
+                        if not FILE_NAME.match(id_):
+                            c.add(1, "E009", f"file name '{path.name}' is not YYYY-MM-DD-slug.md",
+                                  "rename it, e.g. 2026-03-14-api-errors.md (lowercase, digits, -)")
+                    elif kind == "maintenance":
+                        v = s.convert(c, s.MAINTENANCE, doc)
+                        obj = build_maintenance(id_, rel, v, doc, body)
+                    else:
+                        v = s.convert(c, s.POSTMORTEM, doc)
+                        obj = build_postmortem(id_, rel, v, doc, body, body_line)
+            problems.extend(c.problems)
+            if obj is None:
+                unparsed.append(rel)
+            elif isinstance(obj, m.Incident):
+                incidents.append(obj)
+            elif isinstance(obj, m.Maintenance):
+                maintenance.append(obj)
+            else:
+                postmortems.append(obj)
+    incidents.sort(key=lambda i: (i.started_at, i.id))
+    maintenance.sort(key=lambda x: (x.scheduled_start, x.id))
+    postmortems.sort(key=lambda p: p.id)
+    model = Model(config=config, incidents=tuple(incidents), maintenance=tuple(maintenance),
+                  postmortems=tuple(postmortems), unparsed=tuple(sorted(unparsed)))
+    return model, problems

@@ -1,0 +1,353 @@
+"""Frozen dataclasses for everything statuspress reads.
+
+The core (model, load, validate, compute) is pure: no clock, no output folder.
+All datetimes here are timezone-aware UTC; dates are plain ``datetime.date``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+# Statuspage component words, worst last.
+IMPACTS = ("degraded_performance", "partial_outage", "major_outage")
+COMPONENT_STATUSES = ("operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance")
+INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
+MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
+SEVERITIES = ("SEV-1", "SEV-2", "SEV-3", "SEV-4")
+SEVERITY_ALIASES = {"P1": "SEV-1", "P2": "SEV-2", "P3": "SEV-3", "P4": "SEV-4"}
+DETECTIONS = ("alert", "synthetic", "customer_report", "internal_report", "other")
+POSTMORTEM_STATUSES = ("draft", "in_review", "published")
+VISIBILITIES = ("public", "internal")
+ACTION_TYPES = ("prevent", "mitigate", "detect", "process")
+ACTION_STATUSES = ("open", "in_progress", "done", "wont_do")
+
+IMPACT_RANK = {"operational": 0, "degraded_performance": 1, "partial_outage": 2, "major_outage": 3}
+
+
+def severity_rank(severity: str) -> int:
+    """SEV-1 is the highest: rank 1. Lower number = more severe."""
+    return int(severity.split("-")[1])
+
+
+def worst_severity(severities: list[str] | tuple[str, ...]) -> str:
+    return min(severities, key=severity_rank)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input. ``level`` is "error" or "warning"."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+    hint: str = ""
+    level: str = "error"
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line, self.code, self.message)
+
+
+# ---------------------------------------------------------------- config
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    name: str
+    url: str
+    timezone: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    group: str
+    description: str = ""
+    slo: float | None = None  # percent, e.g. 99.95
+    since: date | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class SeverityLevel:
+    id: str
+    label: str
+    # None with ``next_business_day`` True means "before the end of the next business day".
+    response_target: timedelta | None
+    next_business_day: bool = False
+
+
+@dataclass(frozen=True)
+class UptimeSettings:
+    weights: Mapping[str, float]
+    bars_days: int = 90
+
+
+@dataclass(frozen=True)
+class PostmortemPolicy:
+    required_for: tuple[str, ...]
+    due_days: Mapping[str, int]  # severity -> days, plus "default"
+    late_detection: timedelta
+    long_major_outage: timedelta
+    required_headings: tuple[str, ...]
+
+    def due_days_for(self, severity: str) -> int:
+        return self.due_days.get(severity, self.due_days.get("default", 15))
+
+
+DEFAULT_HEADINGS = (
+    "Summary",
+    "Impact",
+    "Timeline",
+    "Contributing factors",
+    "What went well",
+    "What went wrong",
+    "Where we got lucky",
+    "Action items",
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    site: SiteInfo
+    services: tuple[Service, ...]
+    severities: Mapping[str, SeverityLevel]
+    categories: tuple[str, ...]
+    uptime: UptimeSettings
+    postmortems: PostmortemPolicy
+    publish_kpis: str = "internal"  # public | internal
+    path: str = "site_config.yml"
+
+    def service(self, service_id: str) -> Service | None:
+        for svc in self.services:
+            if svc.id == service_id:
+                return svc
+        return None
+
+    @property
+    def service_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.services)
+
+    def groups(self) -> list[tuple[str, list[Service]]]:
+        """Services by group, groups in order of first appearance."""
+        out: dict[str, list[Service]] = {}
+        for svc in self.services:
+            out.setdefault(svc.group, []).append(svc)
+        return list(out.items())
+
+
+# ---------------------------------------------------------------- content
+
+
+@dataclass(frozen=True)
+class Update:
+    at: datetime
+    status: str
+    message: str
+    services: Mapping[str, str] = field(default_factory=dict)  # impact changes from this moment
+    severity: str | None = None
+    eta: datetime | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: str
+    path: str
+    title: str
+    severity: str  # declared (initial) severity
+    services: Mapping[str, str]  # service id -> initial impact
+    started_at: datetime
+    detected_at: datetime
+    updates: tuple[Update, ...]
+    acknowledged_at: datetime | None = None
+    mitigated_at: datetime | None = None
+    resolved_at: datetime | None = None
+    detection: str | None = None
+    reported_by: str | None = None
+    category: str | None = None
+    # internal fields: never in public output
+    commander: str | None = None
+    novel: bool = False
+    error_messages: tuple[str, ...] = ()
+    body: str = ""
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return self.updates[-1].status if self.updates else "investigating"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != "resolved"
+
+    @property
+    def max_severity(self) -> str:
+        """The highest severity reached (SEV-1 beats SEV-2)."""
+        return worst_severity([self.severity] + [u.severity for u in self.updates if u.severity])
+
+    def current_severity(self) -> str:
+        sev = self.severity
+        for u in self.updates:
+            if u.severity:
+                sev = u.severity
+        return sev
+
+    def impact_end(self, now: datetime) -> datetime:
+        """When customer impact ended: mitigated_at, else resolved_at, else now."""
+        if self.mitigated_at is not None:
+            return self.mitigated_at
+        if self.resolved_at is not None:
+            return self.resolved_at
+        return now
+
+    def impact_segments(self, now: datetime) -> dict[str, list[tuple[datetime, datetime, str]]]:
+        """Per service, ``[start, end, impact)`` pieces; impact changes come from updates."""
+        end = self.impact_end(now)
+        changes: list[tuple[datetime, Mapping[str, str]]] = [(self.started_at, self.services)]
+        for u in self.updates:
+            if u.services:
+                changes.append((max(u.at, self.started_at), u.services))
+        service_ids: list[str] = []
+        for _, svcs in changes:
+            for sid in svcs:
+                if sid not in service_ids:
+                    service_ids.append(sid)
+        out: dict[str, list[tuple[datetime, datetime, str]]] = {}
+        for sid in service_ids:
+            points = [(at, svcs[sid]) for at, svcs in changes if sid in svcs]
+            pieces = []
+            for i, (at, impact) in enumerate(points):
+                stop = points[i + 1][0] if i + 1 < len(points) else end
+                stop = min(stop, end)
+                if stop > at and impact in IMPACT_RANK and impact != "operational":
+                    pieces.append((at, stop, impact))
+            out[sid] = pieces
+        return out
+
+    def affected_service_ids(self) -> tuple[str, ...]:
+        ids = list(self.services)
+        for u in self.updates:
+            for sid in u.services:
+                if sid not in ids:
+                    ids.append(sid)
+        return tuple(ids)
+
+    def current_impacts(self) -> dict[str, str]:
+        """Impact per service as of the last update (for open incidents)."""
+        cur = dict(self.services)
+        for u in self.updates:
+            cur.update(u.services)
+        return cur
+
+    @property
+    def last_update_at(self) -> datetime:
+        return self.updates[-1].at if self.updates else self.started_at
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    id: str
+    path: str
+    title: str
+    services: Mapping[str, str]  # service id -> under_maintenance | impact word
+    scheduled_start: datetime
+    scheduled_end: datetime
+    cancelled: bool = False
+    updates: tuple[Update, ...] = ()
+    body: str = ""
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def effective_start(self) -> datetime:
+        """The first in_progress update moves the start."""
+        for u in self.updates:
+            if u.status == "in_progress":
+                return u.at
+        return self.scheduled_start
+
+    @property
+    def effective_end(self) -> datetime:
+        """A completed update moves the end."""
+        for u in self.updates:
+            if u.status == "completed":
+                return u.at
+        return self.scheduled_end
+
+    def state(self, now: datetime) -> str:
+        """scheduled | in_progress | verifying | completed | cancelled, as of ``now``."""
+        if self.cancelled:
+            return "cancelled"
+        explicit = [u for u in self.updates if u.at <= now]
+        if explicit:
+            last = explicit[-1].status
+            if last in ("completed", "verifying", "in_progress"):
+                return last
+        if now >= self.effective_end:
+            return "completed"
+        if now >= self.effective_start:
+            return "in_progress"
+        return "scheduled"
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    title: str
+    type: str
+    owner: str
+    due: date | None
+    status: str
+    tracker: str | None = None
+    reason: str | None = None
+    line: int = 0
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status in ("open", "in_progress") and self.due is not None and self.due < today
+
+
+@dataclass(frozen=True)
+class Postmortem:
+    id: str
+    path: str
+    title: str
+    incidents: tuple[str, ...]
+    status: str
+    visibility: str
+    authors: tuple[str, ...]
+    summary: str
+    contributing_factors: tuple[str, ...]
+    action_items: tuple[ActionItem, ...] = ()
+    published_at: datetime | None = None
+    review_meeting: date | None = None
+    follow_up_review: date | None = None
+    body: str = ""
+    body_line: int = 1  # file line where the Markdown body starts
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "published" and self.visibility == "public"
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything loaded: config plus content, each sorted deterministically."""
+
+    config: Config
+    incidents: tuple[Incident, ...]
+    maintenance: tuple[Maintenance, ...]
+    postmortems: tuple[Postmortem, ...]
+    unparsed: tuple[str, ...] = ()  # content files that could not be loaded (their problems say why)
+
+    def incident(self, incident_id: str) -> Incident | None:
+        for inc in self.incidents:
+            if inc.id == incident_id:
+                return inc
+        return None
+
+    def postmortems_for(self, incident_id: str) -> tuple[Postmortem, ...]:
+        return tuple(pm for pm in self.postmortems if incident_id in pm.incidents)

@@ -1,0 +1,449 @@
+"""Every front-matter and config schema, declared once.
+
+Each :class:`Field` carries its documentation; the same declarations drive the
+loader's type checks (``convert``), the unknown-key did-you-mean, the README's
+content-format reference (``reference_markdown``) and the tests.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from generator import model as m
+from generator.model import Problem
+from generator.timeparse import TimestampError, parse_date, parse_duration, parse_timestamp
+from generator.yamlsrc import Y
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # see CONVERTERS
+    doc: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    internal: bool = False
+    max_len: int | None = None
+    item: Schema | None = None  # for "list_of" fields
+    when: str = ""  # a conditional requirement, in words
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    doc: str
+    fields: tuple[Field, ...]
+
+    def field(self, name: str) -> Field | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+# ---------------------------------------------------------------- content schemas
+
+UPDATE = Schema("update", "One entry of `updates`, in time order.", (
+    Field("at", "timestamp", "When the update was posted (RFC 3339 with offset).", required=True),
+    Field("status", "enum", "Incident status from this moment.", required=True, choices=m.INCIDENT_STATUSES),
+    Field("message", "text", "What customers read: what is happening and what is being done.", required=True,
+          max_len=5000),
+    Field("services", "impact_map", "Impact changes from this moment: service id -> impact."),
+    Field("severity", "severity", "Escalation or de-escalation from this moment (SEV-1..SEV-4, P1..P4)."),
+    Field("eta", "timestamp", "Expected resolution, shown while the incident is open."),
+))
+
+MAINTENANCE_UPDATE = Schema("maintenance update", "One entry of a maintenance window's `updates`.", (
+    Field("at", "timestamp", "When the update was posted.", required=True),
+    Field("status", "enum", "Maintenance status from this moment.", required=True, choices=m.MAINTENANCE_STATUSES),
+    Field("message", "text", "What customers read.", required=True, max_len=5000),
+))
+
+INCIDENT = Schema("incident", "`content/incidents/YYYY-MM-DD-slug.md`: one incident; the id is the file name.", (
+    Field("title", "text", "Plain-text headline, at most 120 characters.", required=True, max_len=120),
+    Field("severity", "severity", "Declared severity: SEV-1 (critical) to SEV-4 (low); P1..P4 are aliases.",
+          required=True),
+    Field("services", "impact_map", "Affected services: service id -> degraded_performance | partial_outage | "
+          "major_outage.", required=True),
+    Field("started_at", "timestamp", "When customer impact began.", required=True),
+    Field("detected_at", "timestamp", "When the team became aware.", required=True),
+    Field("acknowledged_at", "timestamp", "When a responder took it on.",
+          when="required once any update is past investigating"),
+    Field("mitigated_at", "timestamp", "When customer impact ended (defaults to resolved_at)."),
+    Field("resolved_at", "timestamp", "When the incident was resolved.", when="required iff the last update is resolved"),
+    Field("detection", "enum", "How it was detected.", choices=m.DETECTIONS),
+    Field("reported_by", "text", "Person, team or system that reported it.", max_len=200),
+    Field("category", "category", "One of the categories in site_config.yml."),
+    Field("commander", "text", "Incident lead.", internal=True, max_len=200),
+    Field("novel", "bool", "A new failure mode (triggers a post-mortem).", internal=True),
+    Field("error_messages", "text_list", "Related error messages, as logged.", internal=True),
+    Field("updates", "list_of", "Updates in time order, at least one.", required=True, item=UPDATE),
+))
+
+MAINTENANCE = Schema("maintenance", "`content/maintenance/YYYY-MM-DD-slug.md`: a scheduled maintenance window.", (
+    Field("title", "text", "Plain-text headline, at most 120 characters.", required=True, max_len=120),
+    Field("services", "maintenance_map", "Services: id -> under_maintenance (or an impact word).", required=True),
+    Field("scheduled_start", "timestamp", "Planned start.", required=True),
+    Field("scheduled_end", "timestamp", "Planned end (after the start).", required=True),
+    Field("cancelled", "bool", "The window was cancelled: it no longer counts and is marked cancelled."),
+    Field("updates", "list_of", "Updates in time order (scheduled | in_progress | verifying | completed); the first "
+          "in_progress moves the start, completed moves the end.", item=MAINTENANCE_UPDATE),
+))
+
+ACTION_ITEM = Schema("action item", "One entry of a post-mortem's `action_items`.", (
+    Field("title", "text", "What will be done, starting with a verb (\"Add ...\", \"Route ...\").", required=True,
+          max_len=200),
+    Field("type", "enum", "prevent | mitigate | detect | process.", required=True, choices=m.ACTION_TYPES),
+    Field("owner", "text", "Team or person who owns it.", required=True, max_len=200),
+    Field("due", "date", "Due date (YYYY-MM-DD).", required=True),
+    Field("status", "enum", "open | in_progress | done | wont_do.", required=True, choices=m.ACTION_STATUSES),
+    Field("tracker", "text", "Link to the ticket.", max_len=500),
+    Field("reason", "text", "Why it will not be done.", when="required when status is wont_do", max_len=1000),
+))
+
+POSTMORTEM = Schema("postmortem", "`content/postmortems/<incident-id>.md`: a blameless post-mortem.", (
+    Field("title", "text", "Plain-text title, at most 120 characters.", required=True, max_len=120),
+    Field("incidents", "id_list", "Incident ids it covers, at least one; each must exist.", required=True),
+    Field("status", "enum", "draft | in_review | published; only published ones are built.", required=True,
+          choices=m.POSTMORTEM_STATUSES),
+    Field("visibility", "enum", "public | internal; internal ones only in the internal build.", required=True,
+          choices=m.VISIBILITIES),
+    Field("authors", "text_list", "Authors, at least one.", required=True),
+    Field("published_at", "timestamp", "When it was published.", when="required when status is published"),
+    Field("review_meeting", "date", "Date of the review meeting."),
+    Field("follow_up_review", "date", "When the action items are reviewed again."),
+    Field("summary", "text", "One to three sentences, used in feeds and indexes.", required=True, max_len=1000),
+    Field("contributing_factors", "text_list", "Contributing factors, at least one; framed as conditions, not people.",
+          required=True),
+    Field("action_items", "list_of", "Follow-up work.", item=ACTION_ITEM),
+))
+
+# ---------------------------------------------------------------- site_config.yml
+
+SITE = Schema("site", "`site:` who the status page is for.", (
+    Field("name", "text", "Page title, e.g. \"Acme Status\".", required=True, max_len=100),
+    Field("url", "url", "Public URL of the status site, ending with /.", required=True),
+    Field("timezone", "timezone", "IANA time zone for display and day boundaries, e.g. Europe/Berlin.", required=True),
+    Field("description", "text", "One line shown under the title and in feeds.", max_len=300),
+))
+
+SERVICE = Schema("service", "One entry of `services:`.", (
+    Field("id", "slug", "Stable id used in content files (lowercase, digits, -).", required=True),
+    Field("name", "text", "Display name.", required=True, max_len=100),
+    Field("group", "text", "Group heading on the home page.", required=True, max_len=100),
+    Field("description", "text", "One line for customers.", max_len=300),
+    Field("slo", "percent", "Availability objective in percent, e.g. 99.95."),
+    Field("since", "date", "First day the service is tracked (00:00 in site.timezone)."),
+))
+
+SEVERITY = Schema("severity", "One entry of `severities:` (keys SEV-1..SEV-4).", (
+    Field("label", "text", "Display label, e.g. Critical.", required=True, max_len=50),
+    Field("response_target", "response_target", "Time to acknowledge: a duration (1h, 30m) or next_business_day.",
+          required=True),
+))
+
+UPTIME = Schema("uptime", "`uptime:` how impact counts against availability.", (
+    Field("weights", "weights", "Share of each impact that counts as downtime, 0..1."),
+    Field("bars_days", "int", "How many daily bars the home page shows (default 90)."),
+))
+
+POLICY = Schema("postmortems", "`postmortems:` when a post-mortem is required and by when.", (
+    Field("required_for", "severity_list", "Severities that always need a post-mortem."),
+    Field("due_days", "due_days", "Days after resolution to publish, per severity plus `default`."),
+    Field("late_detection", "duration", "Time to detect above which a post-mortem is required (e.g. 30m)."),
+    Field("long_major_outage", "duration", "Major outage longer than this requires a post-mortem (e.g. 60m)."),
+    Field("required_headings", "text_list", "Headings every post-mortem body must have."),
+))
+
+PUBLISH = Schema("publish", "`publish:` what the public site shows.", (
+    Field("kpis", "enum", "public | internal: whether /kpis/ is on the public site.", choices=("public", "internal")),
+))
+
+CONFIG = Schema("site_config.yml", "The status site's configuration.", (
+    Field("site", "section", "Who the status page is for.", required=True),
+    Field("services", "services", "The services, in display order.", required=True),
+    Field("severities", "severities", "Severity labels and response targets (ITIL defaults)."),
+    Field("categories", "text_list", "Allowed incident categories."),
+    Field("uptime", "section", "Uptime weights and bars."),
+    Field("postmortems", "section", "Post-mortem policy."),
+    Field("publish", "section", "Publishing choices."),
+))
+
+SECTIONS: dict[str, Schema] = {"site": SITE, "uptime": UPTIME, "postmortems": POLICY, "publish": PUBLISH}
+
+CONTENT_SCHEMAS = (INCIDENT, UPDATE, MAINTENANCE, MAINTENANCE_UPDATE, POSTMORTEM, ACTION_ITEM)
+CONFIG_SCHEMAS = (CONFIG, SITE, SERVICE, SEVERITY, UPTIME, POLICY, PUBLISH)
+
+INTERNAL_FIELDS = tuple(f.name for f in INCIDENT.fields if f.internal)
+
+
+# ---------------------------------------------------------------- conversion
+
+
+class Collector:
+    """Gathers problems for one file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, code: str, message: str, hint: str = "", level: str = "error") -> None:
+        self.problems.append(Problem(self.path, line, code, message, hint, level))
+
+
+def did_you_mean(word: str, options: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(options)}"
+
+
+def _type_error(c: Collector, y: Y, f: Field, wanted: str, where: str) -> None:
+    got = {"map": "a mapping", "seq": "a list", "null": "empty"}.get(y.kind, f"{y.kind} {y.raw!r}")
+    c.add(y.line, "E016", f"{where}{f.name} must be {wanted}, got {got}", f"write {f.name} as {wanted}")
+
+
+def _text(c: Collector, y: Y, f: Field, where: str) -> str | None:
+    if y.kind in ("map", "seq", "null"):
+        _type_error(c, y, f, "text", where)
+        return None
+    text = str(y.raw if y.kind != "str" else y.value)
+    if not text.strip():
+        c.add(y.line, "E019", f"{where}{f.name} is empty", f"write a value for {f.name}")
+        return None
+    if f.max_len and len(text) > f.max_len:
+        c.add(y.line, "E019", f"{where}{f.name} is {len(text)} characters, more than {f.max_len}",
+              f"shorten it to {f.max_len} characters")
+        return None
+    if f.name == "title" and ("\n" in text.strip()):
+        c.add(y.line, "E019", f"{where}title spans several lines", "write the title on one line")
+        return None
+    return text
+
+
+def _timestamp(c: Collector, y: Y, f: Field, where: str) -> Any:
+    if y.kind in ("map", "seq", "null", "bool"):
+        _type_error(c, y, f, "an RFC 3339 timestamp", where)
+        return None
+    try:
+        return parse_timestamp(str(y.raw if y.raw else y.value))
+    except TimestampError as exc:
+        c.add(y.line, exc.code, f"{where}{f.name}: {exc.message}", exc.hint)
+        return None
+
+
+def _date(c: Collector, y: Y, f: Field, where: str) -> Any:
+    if y.kind != "str":
+        _type_error(c, y, f, "a date (YYYY-MM-DD)", where)
+        return None
+    try:
+        return parse_date(y.value)
+    except TimestampError as exc:
+        code = "E021" if exc.code == "E013" else exc.code
+        c.add(y.line, code, f"{where}{f.name}: {exc.message}", exc.hint)
+        return None
+
+
+def _enum(c: Collector, y: Y, f: Field, where: str) -> Any:
+    if y.kind not in ("str",):
+        _type_error(c, y, f, f"one of {', '.join(f.choices)}", where)
+        return None
+    if y.value not in f.choices:
+        c.add(y.line, "E017", f"{where}{f.name} '{y.value}' is not allowed", did_you_mean(y.value, f.choices))
+        return None
+    return y.value
+
+
+def normalise_severity(value: str) -> str | None:
+    v = value.strip().upper()
+    if v in m.SEVERITIES:
+        return v
+    if v in m.SEVERITY_ALIASES:
+        return m.SEVERITY_ALIASES[v]
+    if v.startswith("SEV") and v[3:].isdigit():
+        return normalise_severity(f"SEV-{v[3:]}")
+    return None
+
+
+def _severity(c: Collector, y: Y, f: Field, where: str) -> Any:
+    if y.kind != "str":
+        _type_error(c, y, f, "a severity (SEV-1..SEV-4)", where)
+        return None
+    sev = normalise_severity(y.value)
+    if sev is None:
+        c.add(y.line, "E017", f"{where}{f.name} '{y.value}' is not a severity",
+              did_you_mean(y.value, m.SEVERITIES) + " (P1..P4 are aliases)")
+    return sev
+
+
+def _impact_map(c: Collector, y: Y, f: Field, where: str, allowed: tuple[str, ...]) -> Any:
+    if y.kind != "map":
+        _type_error(c, y, f, "a mapping of service id -> impact", where)
+        return None
+    out: dict[str, str] = {}
+    for sid, v in y.value.items():
+        if v.kind != "str" or v.value not in allowed:
+            shown = v.raw if v.kind != "str" else v.value
+            c.add(v.line, "E018", f"{where}{f.name}.{sid}: impact '{shown}' is not allowed",
+                  did_you_mean(str(shown), allowed))
+            continue
+        out[sid] = v.value
+    if not y.value:
+        c.add(y.line, "E010", f"{where}{f.name} lists no service", "name at least one service id")
+        return None
+    return out
+
+
+def _bool(c: Collector, y: Y, f: Field, where: str) -> Any:
+    if y.kind != "bool":
+        _type_error(c, y, f, "true or false", where)
+        return None
+    return y.value
+
+
+def _text_list(c: Collector, y: Y, f: Field, where: str) -> Any:
+    if y.kind == "str" and f.name in ("authors", "error_messages"):
+        return (y.value,)  # a single author is fine without brackets
+    if y.kind != "seq":
+        _type_error(c, y, f, "a list", where)
+        return None
+    out = []
+    for item in y.value:
+        text = _text(c, item, Field(f"{f.name}[]", "text", "", max_len=2000), where)
+        if text is not None:
+            out.append(text)
+    return tuple(out)
+
+
+def _id_list(c: Collector, y: Y, f: Field, where: str) -> Any:
+    if y.kind == "str":
+        return (y.value,)
+    return _text_list(c, y, f, where)
+
+
+def _list_of(c: Collector, y: Y, f: Field, where: str) -> Any:
+    if y.kind != "seq":
+        _type_error(c, y, f, "a list", where)
+        return None
+    out = []
+    assert f.item is not None
+    for i, item in enumerate(y.value):
+        sub_where = f"{where}{f.name}[{i + 1}]."
+        if item.kind != "map":
+            c.add(item.line, "E016", f"{where}{f.name}[{i + 1}] must be a mapping with "
+                  f"{', '.join(x.name for x in f.item.fields if x.required)}", "start each entry with '- key: value'")
+            out.append(None)
+            continue
+        out.append((convert(c, f.item, item, sub_where), item))
+    return out
+
+
+def _number(c: Collector, y: Y, f: Field, where: str) -> Any:
+    if y.kind not in ("int", "float"):
+        _type_error(c, y, f, "a number", where)
+        return None
+    return float(y.value)
+
+
+def _percent(c: Collector, y: Y, f: Field, where: str) -> Any:
+    v = _number(c, y, f, where)
+    if v is not None and not 0 < v <= 100:
+        c.add(y.line, "E016", f"{where}{f.name} {v} is not a percentage in (0, 100]", "write e.g. 99.95")
+        return None
+    return v
+
+
+def _int(c: Collector, y: Y, f: Field, where: str) -> Any:
+    if y.kind != "int":
+        _type_error(c, y, f, "a whole number", where)
+        return None
+    if not 1 <= y.value <= 3650:
+        c.add(y.line, "E016", f"{where}{f.name} {y.value} is out of range", "use 1..3650")
+        return None
+    return y.value
+
+
+def _duration(c: Collector, y: Y, f: Field, where: str) -> Any:
+    try:
+        return parse_duration(str(y.raw if y.raw else y.value))
+    except TimestampError as exc:
+        c.add(y.line, exc.code, f"{where}{f.name}: {exc.message}", exc.hint)
+        return None
+
+
+def _passthrough(c: Collector, y: Y, f: Field, where: str) -> Any:
+    return y  # sections and service lists are converted by the config loader
+
+
+CONVERTERS: dict[str, Callable[[Collector, Y, Field, str], Any]] = {
+    "text": _text,
+    "url": _text,
+    "slug": _text,
+    "timezone": _text,
+    "category": _text,
+    "timestamp": _timestamp,
+    "date": _date,
+    "enum": _enum,
+    "severity": _severity,
+    "impact_map": lambda c, y, f, w: _impact_map(c, y, f, w, m.IMPACTS),
+    "maintenance_map": lambda c, y, f, w: _impact_map(c, y, f, w, ("under_maintenance", *m.IMPACTS)),
+    "bool": _bool,
+    "text_list": _text_list,
+    "severity_list": _text_list,
+    "id_list": _id_list,
+    "list_of": _list_of,
+    "number": _number,
+    "percent": _percent,
+    "int": _int,
+    "duration": _duration,
+    "response_target": _passthrough,
+    "weights": _passthrough,
+    "due_days": _passthrough,
+    "section": _passthrough,
+    "services": _passthrough,
+    "severities": _passthrough,
+}
+
+
+def convert(c: Collector, schema: Schema, y: Y, where: str = "") -> dict[str, Any]:
+    """Check a mapping against a schema; return the converted values that passed."""
+    out: dict[str, Any] = {}
+    for key, value in y.value.items():
+        f = schema.field(key)
+        if f is None:
+            c.add(y.key_lines.get(key, value.line), "E011", f"{where}unknown key '{key}' in {schema.name}",
+                  did_you_mean(key, schema.names))
+            continue
+        if value.kind == "null" and not f.required and f.type not in ("text",):
+            continue  # an explicit empty optional value means "not set"
+        converted = CONVERTERS[f.type](c, value, f, where)
+        if converted is not None:
+            out[key] = converted
+    for f in schema.fields:
+        if f.required and f.name not in y.value:
+            c.add(y.line, "E010", f"{where}missing required field '{f.name}' in {schema.name}",
+                  f"add '{f.name}:' ({f.doc})")
+    return out
+
+
+# ---------------------------------------------------------------- reference docs
+
+
+def reference_markdown(schemas: tuple[Schema, ...] = CONTENT_SCHEMAS + CONFIG_SCHEMAS) -> str:
+    """The content-format reference as Markdown tables (kept in the README, checked by a test)."""
+    parts = []
+    for schema in schemas:
+        parts.append(f"#### {schema.name}\n\n{schema.doc}\n\n| field | required | meaning |\n| --- | --- | --- |")
+        for f in schema.fields:
+            req = "yes" if f.required else (f.when or "no")
+            doc = f.doc + (" *Internal: never published.*" if f.internal else "")
+            if f.choices and "|" not in f.doc and " or " not in f.doc:
+                doc += f" One of: {', '.join(f.choices)}."
+            parts.append(f"| `{f.name}` | {req} | {doc.replace('|', '&#124;')} |")
+        parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
