@@ -1,0 +1,284 @@
+"""Incident KPIs and process figures, presented honestly.
+
+Durations (seconds), per incident:
+
+- time_to_detect      = detected_at - started_at
+- time_to_acknowledge = acknowledged_at - detected_at
+- time_to_mitigate    = mitigated_at (else resolved_at) - started_at
+- time_to_resolve     = resolved_at - detected_at
+
+A duration counts only once its end has happened by ``now``, so open
+incidents add to volume (and to detect/acknowledge) but not to resolve.
+Each duration is summarised by n, median, p90, a bootstrap 95% interval and
+the mean (a labelled detail), overall and by severity (the highest reached),
+service (each affected service), category and quarter (of started_at in
+site.timezone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from generator.compute.localtime import (
+    local_date,
+    next_business_day_end,
+    quarter_key,
+    quarter_sequence,
+)
+from generator.compute.policy import REASON_CODES, postmortem_due, postmortem_triggers
+from generator.compute.stats import (
+    ALPHA,
+    BOOTSTRAP_RESAMPLES,
+    MIN_N_MEDIAN,
+    MIN_N_P90,
+    TEST_NAME,
+    compare,
+    summarize,
+)
+from generator.model import SEVERITIES, Incident, Model, severity_rank
+from generator.timeparse import format_duration, format_timestamp
+
+METRICS = ("time_to_detect", "time_to_acknowledge", "time_to_mitigate", "time_to_resolve")
+GROUPS = ("severity", "service", "category", "quarter")
+UNCATEGORISED = "uncategorised"
+ACTION_STATES = ("open", "in_progress", "done", "wont_do")
+
+
+def _seconds(start: datetime | None, end: datetime | None, now: datetime) -> float | None:
+    if start is None or end is None or end > now:
+        return None
+    return (end - start).total_seconds()
+
+
+def incident_durations(incident: Incident, now: datetime) -> dict[str, float | None]:
+    """The four durations of one incident in seconds; None where not (yet) known at ``now``."""
+    mitigated = incident.mitigated_at if incident.mitigated_at is not None else incident.resolved_at
+    return {
+        "time_to_detect": _seconds(incident.started_at, incident.detected_at, now),
+        "time_to_acknowledge": _seconds(incident.detected_at, incident.acknowledged_at, now),
+        "time_to_mitigate": _seconds(incident.started_at, mitigated, now),
+        "time_to_resolve": _seconds(incident.detected_at, incident.resolved_at, now),
+    }
+
+
+def _resolved_by(incident: Incident, now: datetime) -> bool:
+    return incident.resolved_at is not None and incident.resolved_at <= now
+
+
+def _figure(incidents: Sequence[Incident], durations: dict[str, dict[str, float | None]], now: datetime, key: str) -> dict:
+    fig: dict = {
+        "volume": len(incidents),
+        "open": sum(1 for i in incidents if not _resolved_by(i, now)),
+    }
+    for metric in METRICS:
+        values = [d for i in incidents if (d := durations[i.id][metric]) is not None]
+        fig[metric] = summarize(values, f"{key}/{metric}")
+    customers = sum(1 for i in incidents if i.detection == "customer_report")
+    fig["customer_reported"] = {
+        "n": len(incidents),
+        "count": customers,
+        "share": customers / len(incidents) if incidents else None,
+    }
+    return fig
+
+
+def _response_targets(model: Model, incidents: Sequence[Incident], now: datetime) -> dict:
+    """Acknowledged within the severity's response target, per (highest) severity.
+
+    Unacknowledged incidents count as missed once the deadline has passed and
+    as pending before that.
+    """
+    tz = model.config.site.timezone
+    out: dict = {}
+    for sev_id in sorted(model.config.severities, key=severity_rank):
+        level = model.config.severities[sev_id]
+        if level.next_business_day:
+            target = "next business day"
+        elif level.response_target is not None:
+            target = format_duration(level.response_target)
+        else:
+            target = None
+        met = missed = pending = 0
+        for inc in incidents:
+            if inc.max_severity != sev_id or target is None:
+                continue
+            ack = inc.acknowledged_at if inc.acknowledged_at is not None and inc.acknowledged_at <= now else None
+            if level.next_business_day:
+                deadline = next_business_day_end(inc.detected_at, tz)
+                ok = ack is not None and ack < deadline
+            else:
+                assert level.response_target is not None
+                deadline = inc.detected_at + level.response_target
+                ok = ack is not None and ack <= deadline
+            if ok:
+                met += 1
+            elif ack is not None or now >= deadline:
+                missed += 1
+            else:
+                pending += 1
+        n = met + missed
+        out[sev_id] = {
+            "target": target,
+            "target_seconds": None if level.response_target is None else level.response_target.total_seconds(),
+            "n": n,
+            "met": met,
+            "missed": missed,
+            "pending": pending,
+            "share_met": met / n if n else None,
+        }
+    return out
+
+
+def _postmortems(model: Model, incidents: Sequence[Incident], now: datetime) -> dict:
+    config = model.config
+    in_scope = {i.id for i in incidents}
+    published_for: set[str] = set()
+    publish_seconds: list[float] = []
+    for pm in model.postmortems:
+        if pm.status != "published" or pm.published_at is None or pm.published_at > now:
+            continue
+        linked = [model.incident(iid) for iid in pm.incidents]
+        if not any(iid in in_scope for iid in pm.incidents):
+            continue
+        published_for.update(pm.incidents)
+        # Time to publish runs from the resolution of the latest linked incident.
+        if linked and all(i is not None and _resolved_by(i, now) for i in linked):
+            latest = max(i.resolved_at for i in linked if i is not None and i.resolved_at is not None)
+            publish_seconds.append((pm.published_at - latest).total_seconds())
+    required = published = overdue = pending = open_meeting_policy = 0
+    reasons = dict.fromkeys(REASON_CODES, 0)
+    for inc in incidents:
+        triggers = postmortem_triggers(inc, config, now)
+        if not triggers:
+            continue
+        if not _resolved_by(inc, now):
+            open_meeting_policy += 1
+            continue
+        required += 1
+        for code, _ in triggers:
+            reasons[code] += 1
+        if inc.id in published_for:
+            published += 1
+        else:
+            due = postmortem_due(inc, config)
+            if due is not None and now > due:
+                overdue += 1
+            else:
+                pending += 1
+    return {
+        "required": required,
+        "published": published,
+        "pending": pending,
+        "overdue": overdue,
+        "completion_rate": published / required if required else None,
+        "open_incidents_meeting_policy": open_meeting_policy,
+        "reasons": reasons,
+        "time_to_publish": summarize(publish_seconds, "postmortems/time_to_publish"),
+    }
+
+
+def _action_items(model: Model, incidents: Sequence[Incident], now: datetime, scoped: bool) -> dict:
+    today = local_date(now, model.config.site.timezone)
+    in_scope = {i.id for i in incidents}
+    counts = dict.fromkeys(ACTION_STATES, 0)
+    counts["overdue"] = 0
+    counts["total"] = 0
+    for pm in model.postmortems:
+        if scoped and not any(iid in in_scope for iid in pm.incidents):
+            continue
+        for item in pm.action_items:
+            counts["total"] += 1
+            if item.status in counts:
+                counts[item.status] += 1
+            if item.is_overdue(today):
+                counts["overdue"] += 1
+    return counts
+
+
+def _changes(quarters: dict[str, list[Incident]], durations: dict[str, dict[str, float | None]]) -> list[dict]:
+    """Each quarter against the one before it, for every duration metric."""
+    out = []
+    keys = list(quarters)
+    for previous, current in zip(keys, keys[1:], strict=False):
+        for metric in METRICS:
+            before = [d for i in quarters[previous] if (d := durations[i.id][metric]) is not None]
+            after = [d for i in quarters[current] if (d := durations[i.id][metric]) is not None]
+            out.append({"metric": metric, "from": previous, "to": current, **compare(before, after)})
+    return out
+
+
+def select_incidents(
+    model: Model, now: datetime, since: datetime | None = None, service_ids: Iterable[str] | None = None
+) -> list[Incident]:
+    """Incidents that started by ``now`` (and at or after ``since``), touching the given services."""
+    wanted = None if service_ids is None else set(service_ids)
+    out = []
+    for inc in model.incidents:
+        if inc.started_at > now or (since is not None and inc.started_at < since):
+            continue
+        if wanted is not None and not wanted.intersection(inc.affected_service_ids()):
+            continue
+        out.append(inc)
+    return out
+
+
+def compute_kpis(
+    model: Model,
+    now: datetime,
+    since: datetime | None = None,
+    service_ids: Iterable[str] | None = None,
+) -> dict:
+    """The ``statuspress kpis --format json`` document."""
+    config = model.config
+    tz = config.site.timezone
+    ids = list(config.service_ids if service_ids is None else service_ids)
+    unknown = [sid for sid in ids if config.service(sid) is None]
+    if unknown:
+        raise ValueError(f"unknown service id(s): {', '.join(unknown)}")
+    incidents = select_incidents(model, now, since, None if service_ids is None else ids)
+    durations = {inc.id: incident_durations(inc, now) for inc in incidents}
+
+    severity_keys = sorted(set(config.severities) | set(SEVERITIES), key=severity_rank)
+    by_severity: dict[str, list[Incident]] = {k: [] for k in severity_keys}
+    by_service: dict[str, list[Incident]] = {k: [] for k in ids}
+    categories = list(config.categories)
+    by_category: dict[str, list[Incident]] = {k: [] for k in categories}
+    by_quarter: dict[str, list[Incident]] = {}
+    if incidents:
+        first = min(quarter_key(i.started_at, tz) for i in incidents)
+        by_quarter = {k: [] for k in quarter_sequence(first, quarter_key(now, tz))}
+    for inc in incidents:
+        by_severity.setdefault(inc.max_severity, []).append(inc)
+        for sid in inc.affected_service_ids():
+            if sid in by_service:
+                by_service[sid].append(inc)
+        by_category.setdefault(inc.category or UNCATEGORISED, []).append(inc)
+        by_quarter[quarter_key(inc.started_at, tz)].append(inc)
+
+    def figures(group: str, members: dict[str, list[Incident]]) -> dict:
+        return {key: _figure(items, durations, now, f"{group}/{key}") for key, items in members.items()}
+
+    return {
+        "now": format_timestamp(now),
+        "since": None if since is None else format_timestamp(since),
+        "services": ids,
+        "units": "seconds",
+        "method": {
+            "median_min_n": MIN_N_MEDIAN,
+            "p90_min_n": MIN_N_P90,
+            "percentiles": 'statistics.quantiles(method="inclusive")',
+            "ci95": f"percentile bootstrap, {BOOTSTRAP_RESAMPLES} resamples, fixed seeds",
+            "change_test": TEST_NAME,
+            "alpha": ALPHA,
+        },
+        "overall": _figure(incidents, durations, now, "overall"),
+        "severity": figures("severity", by_severity),
+        "service": figures("service", by_service),
+        "category": figures("category", by_category),
+        "quarter": figures("quarter", by_quarter),
+        "response_targets": _response_targets(model, incidents, now),
+        "postmortems": _postmortems(model, incidents, now),
+        "action_items": _action_items(model, incidents, now, scoped=since is not None or service_ids is not None),
+        "changes": _changes(by_quarter, durations),
+    }
