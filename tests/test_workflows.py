@@ -1,0 +1,332 @@
+"""The GitHub Actions workflows are valid, pinned and least-privilege, checked offline.
+
+Three layers: the workflow JSON schema vendored by check-jsonschema (structure, typos), zizmor
+(security audits: template injection, credential persistence, excessive permissions...), and
+this project's own invariants (what the docs promise about the workflows). Each checker is also
+run on a deliberately bad workflow, so a checker that silently stopped working fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from generator.cli import main as cli_main
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOW_DIR = ROOT / ".github" / "workflows"
+SCAFFOLD_WORKFLOW_DIR = ROOT / "generator" / "scaffold" / ".github" / "workflows"
+WORKFLOWS = sorted(WORKFLOW_DIR.glob("*.yml"))
+
+# The one line that differs between this repository's workflows and a scaffolded site's.
+REPO_INSTALL = "python -m pip install -c constraints.txt -e '.[test]'"
+SCAFFOLD_INSTALL = "python -m pip install statuspress"
+
+# Commands from the SPEC's CLI table: a workflow may only call these.
+SPEC_COMMANDS = {"init", "new", "update", "resolve", "validate", "build", "serve", "uptime", "kpis", "diff"}
+
+SHA_PIN = re.compile(r"^\s*(?:-\s*)?uses:\s*(?P<action>[^@\s]+)@(?P<ref>\S+)(?P<comment>.*)$")
+VERSION_COMMENT = re.compile(r"^\s*#\s*v\d+\.\d+\.\d+\s*$")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_workflow(text: str) -> dict[str, Any]:
+    """YAML as GitHub reads it: PyYAML (YAML 1.1) turns the key `on` into True; undo that."""
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict), "a workflow is a mapping"
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def _schema(relative: str) -> dict[str, Any]:
+    path = resources.files("check_jsonschema") / "builtin_schemas" / relative
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def schema_errors(workflow: dict[str, Any]) -> list[str]:
+    """Schema violations against schemastore's github-workflow schema (vendored by
+    check-jsonschema) and check-jsonschema's "every job has timeout-minutes" schema."""
+    errors = []
+    for relative in ("vendor/github-workflows.json", "custom/github-workflows-require-timeout.json"):
+        validator = jsonschema.Draft7Validator(_schema(relative))
+        for error in validator.iter_errors(workflow):
+            # oneOf/anyOf errors only say "not valid under any of the given schemas": report the
+            # most relevant nested error instead, which names the offending key.
+            while error.context:
+                error = jsonschema.exceptions.best_match(error.context)
+            where = "/".join(str(p) for p in error.absolute_path) or "<root>"
+            errors.append(f"{relative}: {where}: {error.message[:200]}")
+    return errors
+
+
+# --------------------------------------------------------------------------- invariants
+
+
+def _events(workflow: dict[str, Any]) -> dict[str, Any]:
+    on = workflow.get("on")
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    return dict(on or {})
+
+
+def _steps(workflow: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (job_id, step) for job_id, job in workflow.get("jobs", {}).items() for step in job.get("steps", [])
+    ]
+
+
+def _writes(permissions: Any) -> set[str]:
+    if permissions in ("write-all", "read-all"):
+        return {"*"} if permissions == "write-all" else set()
+    return {scope for scope, level in (permissions or {}).items() if level == "write"}
+
+
+def invariant_problems(name: str, text: str) -> list[str]:
+    """The project's rules for a workflow file; returns one line per breach."""
+    problems: list[str] = []
+    workflow = load_workflow(text)
+    events = _events(workflow)
+
+    if "pull_request_target" in events or "workflow_run" in events:
+        problems.append("pull_request_target/workflow_run run untrusted code with secrets: use pull_request")
+
+    # Every action pinned by full commit SHA, with the release it matches as a comment.
+    for lineno, line in enumerate(text.splitlines(), 1):
+        match = SHA_PIN.match(line)
+        if not match or match["action"].startswith("./"):
+            continue
+        if not re.fullmatch(r"[0-9a-f]{40}", match["ref"]):
+            problems.append(
+                f"line {lineno}: {match['action']}@{match['ref']} is not pinned by a 40-hex commit SHA"
+            )
+        if not VERSION_COMMENT.match(match["comment"]):
+            problems.append(f"line {lineno}: {match['action']} lacks a '# vX.Y.Z' comment naming the release")
+
+    # Read-only token unless a job says otherwise.
+    top = workflow.get("permissions")
+    if top is None or _writes(top) or (isinstance(top, dict) and set(top) - {"contents"}):
+        problems.append(f"top-level permissions must be `contents: read` or `{{}}`, got {top!r}")
+
+    for job_id, job in workflow.get("jobs", {}).items():
+        writes = _writes(job.get("permissions"))
+        allowed = {"pages", "id-token"} if (name, job_id) == ("deploy.yml", "deploy") else set()
+        if writes - allowed:
+            problems.append(f"job {job_id}: write permissions {sorted(writes - allowed)} not allowed here")
+
+    for job_id, step in _steps(workflow):
+        uses = step.get("uses", "")
+        if uses.startswith("actions/checkout@"):
+            if (step.get("with") or {}).get("persist-credentials") is not False:
+                problems.append(f"job {job_id}: checkout without `persist-credentials: false`")
+        # Context values reach the shell through env, never pasted into the script.
+        if "${{" in str(step.get("run", "")):
+            problems.append(f"job {job_id}: `${{{{ }}}}` inside run: (template injection); pass it via env")
+    return problems
+
+
+def deploy_problems(text: str) -> list[str]:
+    """What the Pages deployment must look like (see docs and SPEC: scheduled rebuild)."""
+    problems = []
+    workflow = load_workflow(text)
+    events = _events(workflow)
+    if (events.get("push") or {}).get("branches") != ["main"]:
+        problems.append("deploy on push to main")
+    if "workflow_dispatch" not in events:
+        problems.append("allow a manual deploy (workflow_dispatch)")
+    crons = [entry.get("cron") for entry in events.get("schedule") or []]
+    if not crons or not all(crons):
+        problems.append("a schedule rebuilds the site (time-relative text, rolling windows)")
+    if workflow.get("concurrency") != {"group": "pages", "cancel-in-progress": False}:
+        problems.append("concurrency group `pages` without cancelling a deployment in flight")
+    jobs = workflow.get("jobs", {})
+    deploy, build = jobs.get("deploy", {}), jobs.get("build", {})
+    if deploy.get("permissions") != {"pages": "write", "id-token": "write"}:
+        problems.append("deploy job: exactly pages: write and id-token: write")
+    if (deploy.get("environment") or {}).get("name") != "github-pages":
+        problems.append("deploy job: environment github-pages")
+    if deploy.get("needs") != "build":
+        problems.append("deploy job needs the build job")
+    build_uses = [step.get("uses", "").split("@")[0] for step in build.get("steps", [])]
+    for action in ("actions/configure-pages", "actions/upload-pages-artifact"):
+        if action not in build_uses:
+            problems.append(f"build job uses {action}")
+    if [s.get("uses", "").split("@")[0] for s in deploy.get("steps", [])] != ["actions/deploy-pages"]:
+        problems.append("deploy job only runs actions/deploy-pages")
+    runs = " ".join(str(step.get("run", "")) for step in build.get("steps", []))
+    if 'statuspress build --out site --base-url "$BASE_URL"' not in runs:
+        problems.append("build job builds with the Pages base URL")
+    return problems
+
+
+# --------------------------------------------------------------------------- the real workflows
+
+
+def test_expected_workflows_exist() -> None:
+    assert [p.name for p in WORKFLOWS] == ["deploy.yml", "validate.yml"]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_matches_github_schema(path: Path) -> None:
+    workflow = load_workflow(path.read_text(encoding="utf-8"))
+    assert schema_errors(workflow) == []
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_invariants(path: Path) -> None:
+    assert invariant_problems(path.name, path.read_text(encoding="utf-8")) == []
+
+
+def test_deploy_workflow_shape() -> None:
+    assert deploy_problems((WORKFLOW_DIR / "deploy.yml").read_text(encoding="utf-8")) == []
+
+
+def test_validate_workflow_shape() -> None:
+    workflow = load_workflow((WORKFLOW_DIR / "validate.yml").read_text(encoding="utf-8"))
+    assert set(_events(workflow)) == {"pull_request"}
+    steps = workflow["jobs"]["validate"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0, "diff --base needs the base branch's history"
+    runs = [str(step.get("run", "")) for step in steps]
+    assert "statuspress validate --format github" in runs
+    assert "statuspress build --out site" in runs
+    diff = next(step for step in steps if "statuspress diff" in str(step.get("run", "")))
+    assert diff["env"] == {"BASE_REF": "${{ github.base_ref }}"}
+    assert diff["run"].endswith('>> "$GITHUB_STEP_SUMMARY"')
+    tests = workflow["jobs"]["tests"]["steps"]
+    assert tests[-1]["run"] == "bash scripts/test.sh"
+
+
+def test_same_action_same_pin_everywhere() -> None:
+    pins: dict[str, set[str]] = {}
+    for path in WORKFLOWS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if match := SHA_PIN.match(line):
+                pins.setdefault(match["action"], set()).add(match["ref"] + match["comment"].strip())
+    assert {action: refs for action, refs in pins.items() if len(refs) > 1} == {}
+    assert set(pins) == {
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+    }
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_scaffold_copy_differs_only_in_install_command(path: Path) -> None:
+    repo_text = path.read_text(encoding="utf-8")
+    assert REPO_INSTALL in repo_text
+    scaffold_text = (SCAFFOLD_WORKFLOW_DIR / path.name).read_text(encoding="utf-8")
+    assert scaffold_text == repo_text.replace(REPO_INSTALL, SCAFFOLD_INSTALL)
+
+
+def test_workflows_call_only_spec_commands_with_known_options() -> None:
+    calls = [
+        line.strip().split(">>")[0].split()
+        for path in WORKFLOWS
+        for step in [s for _, s in _steps(load_workflow(path.read_text(encoding="utf-8")))]
+        for line in str(step.get("run", "")).splitlines()
+        if line.strip().startswith("statuspress ")
+    ]
+    assert {call[1] for call in calls} == {"validate", "build", "diff"}
+    assert {call[1] for call in calls} <= SPEC_COMMANDS
+    for call in calls:
+        command = cli_main.commands.get(call[1])
+        if command is None:
+            continue  # not registered yet; the SPEC check above still holds it to the contract
+        options = {opt for param in command.params for opt in getattr(param, "opts", [])}
+        used = {arg for arg in call[2:] if arg.startswith("--")}
+        assert used <= options, f"{' '.join(call)}: unknown options {sorted(used - options)}"
+
+
+def test_zizmor_finds_nothing() -> None:
+    result = _zizmor(WORKFLOW_DIR)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout) == []
+
+
+# --------------------------------------------------------------------------- the checkers catch real problems
+
+BAD_WORKFLOW = """\
+name: bad
+on:
+  pull_request_target:
+permissions: write-all
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97
+      - run: echo "${{ github.event.pull_request.title }}"
+"""
+
+
+def test_schema_check_catches_typos() -> None:
+    typo = BAD_WORKFLOW.replace(
+        "    runs-on: ubuntu-latest", "    runs-on: ubuntu-latest\n    timout-minutes: 5"
+    )
+    errors = schema_errors(load_workflow(typo))
+    assert any("'timout-minutes' was unexpected" in e for e in errors), errors
+    assert any("'timeout-minutes' is a required property" in e for e in errors), errors
+    errors = schema_errors(load_workflow(BAD_WORKFLOW.replace("runs-on:", "run-on:")))
+    assert any("'runs-on' is a required property" in e for e in errors), errors
+
+
+def test_invariant_check_catches_each_rule() -> None:
+    problems = "\n".join(invariant_problems("validate.yml", BAD_WORKFLOW))
+    for expected in (
+        "pull_request_target",
+        "actions/checkout@v4 is not pinned",
+        "actions/setup-python lacks a '# vX.Y.Z' comment",
+        "top-level permissions",
+        "job build: write permissions ['contents']",
+        "persist-credentials",
+        "template injection",
+    ):
+        assert expected in problems, problems
+
+
+def test_deploy_check_catches_missing_schedule_and_wide_permissions() -> None:
+    text = (WORKFLOW_DIR / "deploy.yml").read_text(encoding="utf-8")
+    broken = text.replace('  schedule:\n    - cron: "*/15 * * * *"\n', "").replace(
+        "group: pages", "group: pages-${{ github.ref }}"
+    )
+    assert broken != text
+    problems = deploy_problems(broken)
+    assert any("schedule" in p for p in problems), problems
+    assert any("concurrency" in p for p in problems), problems
+
+
+def test_zizmor_catches_template_injection(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(BAD_WORKFLOW, encoding="utf-8")
+    result = _zizmor(bad)
+    rules = {finding["ident"] for finding in json.loads(result.stdout)}
+    assert {"template-injection", "dangerous-triggers", "unpinned-uses", "artipacked"} <= rules, rules
+
+
+def _zizmor(target: Path) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("zizmor")
+    assert exe, "zizmor not installed: pip install -e '.[test]'"
+    return subprocess.run(
+        [exe, "--offline", "--no-progress", "--format", "json", "--persona", "pedantic", str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
