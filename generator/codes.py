@@ -1,0 +1,70 @@
+"""Every problem code, what it means and how to fix it (drives docs/validation-codes.md)."""
+
+from __future__ import annotations
+
+CODES: dict[str, tuple[str, str]] = {
+    # files and YAML
+    "E001": ("unreadable file", "The file is binary, not UTF-8, too large, or cannot be read. Save it as UTF-8 Markdown."),
+    "E002": ("no front-matter", "The file must start with a '---' line, the YAML fields, and another '---' line."),
+    "E003": ("YAML syntax error", "Indentation, a missing colon, an unclosed quote or a tab. The line points at it."),
+    "E004": ("front-matter is not a mapping", "Front-matter must be 'key: value' lines, not a list or a bare value."),
+    "E005": ("duplicate key", "A key appears twice; YAML would silently keep the last one. Keep one."),
+    "E006": ("YAML alias", "Anchors (&a) and aliases (*a) are refused in content: they can expand without bound."),
+    "E007": ("empty file", "The file has no content. Delete it or fill it in."),
+    "E008": ("link outside the repository", "A content file is a symbolic link that points outside the repository."),
+    "E009": ("bad file name", "Incident files are named YYYY-MM-DD-slug.md: lowercase letters, digits and '-'."),
+    # schema
+    "E010": ("missing required field", "A required field is absent or empty; the hint says what it holds."),
+    "E011": ("unknown key", "A key the schema does not know, usually a typo; the hint suggests the closest key."),
+    "E012": ("timestamp without offset", "Add Z or +HH:MM: a time without a zone is ambiguous."),
+    "E013": ("malformed timestamp", "Write RFC 3339: 2026-03-14T09:12:00Z."),
+    "E014": ("impossible date or time", "The month, day, hour or offset does not exist (2024-13-01, 2026-02-30)."),
+    "E015": ("offset without colon", "Write +05:30, not +0530."),
+    "E016": ("wrong type", "A list where text belongs, text where true/false belongs, and so on."),
+    "E017": ("value not allowed", "A severity, status or other word outside its list; the hint names the closest."),
+    "E018": ("unknown impact", "Impacts are degraded_performance, partial_outage, major_outage (and under_maintenance)."),
+    "E019": ("text too long or empty", "Titles are at most 120 characters and one line; values may not be blank."),
+    "E020": ("date where a timestamp is due", "Add the time and offset: 2026-03-14T00:00:00Z."),
+    "E021": ("malformed date", "Dates are YYYY-MM-DD."),
+    "E022": ("malformed duration", "Durations are like 30m, 4h, 2d."),
+    # lifecycle
+    "E030": ("times out of order", "started <= detected <= acknowledged <= resolved and started <= mitigated <= resolved."),
+    "E031": ("update before the start", "Every update is at or after started_at."),
+    "E032": ("update after resolution", "No update comes after resolved_at."),
+    "E033": ("updates out of order", "List updates oldest first."),
+    "E034": ("in the future", "A time later than the build's now: post things once they happen."),
+    "E035": ("resolved mismatch", "resolved_at is set iff the last update's status is resolved."),
+    "E036": ("resolved_at differs", "resolved_at equals the time of the resolved update."),
+    "E037": ("acknowledged_at missing", "Once an update is past investigating, say when a responder took it on."),
+    "E038": ("update after resolved", "A resolved incident takes no more updates; declare a new one."),
+    "E039": ("empty maintenance window", "scheduled_end must be after scheduled_start (and completed after in_progress)."),
+    # cross-file
+    "E040": ("unknown service", "The service id is not in site_config.yml; the hint names the closest."),
+    "E041": ("unknown category", "The category is not in site_config.yml categories."),
+    "E042": ("duplicate id", "Two files (or two services) share an id."),
+    "E043": ("dangling post-mortem reference", "A post-mortem names an incident id that has no file."),
+    # post-mortems
+    "E050": ("missing heading", "The body lacks a required heading (postmortems.required_headings)."),
+    "E052": ("action item not verb-first", "Start action items with what will be done: 'Add ...', 'Route ...'."),
+    "E053": ("wont_do without reason", "Say why an action item will not be done."),
+    "E054": ("published without published_at", "A published post-mortem says when it was published."),
+    "E055": ("summary too long", "The summary is one to three sentences."),
+    "W060": ("post-mortem overdue", "The policy requires a post-mortem, and none was published within due_days. "
+             "A warning; an error under --strict."),
+    "W061": ("action item overdue", "An open action item is past its due date. A warning; an error under --strict."),
+    # config
+    "E070": ("no site_config.yml", "The repository has no site_config.yml: run statuspress init."),
+    "E071": ("unknown time zone", "site.timezone must be an IANA name such as Europe/Berlin."),
+    # blameless lint (warnings; errors under --strict)
+    "B001": ("counterfactual", "'should have', 'failed to': describe what happened and why it made sense then."),
+    "B002": ("human error", "Name the condition that made the error likely, not the human."),
+    "B003": ("judging word", "'careless', 'sloppy': describe the action neutrally."),
+    "B004": ("person as cause", "Name the system or process step, not the person."),
+    "B005": ("hollow action", "'be more careful': replace with a mechanism (a check, an alert, an automation)."),
+}
+
+
+def codes_markdown() -> str:
+    rows = ["| code | problem | what to do |", "| --- | --- | --- |"]
+    rows += [f"| {code} | {title} | {text} |" for code, (title, text) in CODES.items()]
+    return "\n".join(rows) + "\n"
