@@ -242,3 +242,32 @@ def test_any_text_survives_the_round_trip(title, message):
     rss = etree.fromstring(out["feeds/incidents.rss"])
     assert rss.findtext("./channel/item/title") == xml_safe(title)
     assert parse(out["feeds/incidents.rss"]).bozo == 0
+
+
+# ---------------------------------------------------------------- URLs and context
+
+
+def test_urls_are_relative_encoded_and_joined_on_the_base_url():
+    ctx = make_ctx(make_model(), base_url="https://org.github.io/status")  # slash added
+    assert ctx.base_url == "https://org.github.io/status/"
+    assert urls.incident_url("2026-01-01 a/b") == "incidents/2026-01-01%20a%2Fb/"
+    assert urls.absolute(ctx, urls.service_url("api")) == "https://org.github.io/status/services/api/"
+    assert urls.absolute(ctx, urls.home_url()) == "https://org.github.io/status/"
+    assert urls.feed_path("postmortems", "atom") == "feeds/postmortems.atom"
+    assert urls.service_feed_path("api", "rss") == "feeds/services/api.rss"
+    assert urls.api_path("scheduled-maintenances/active") == "api/v2/scheduled-maintenances/active.json"
+    assert urls.badge_path("api", "uptime", "svg") == "badges/api/uptime.svg"
+    with pytest.raises(ValueError):
+        urls.feed_path("everything", "rss")
+    # Ids come from site.url, not where this build is served.
+    assert urls.tag_uri(ctx, ts("2026-03-14T23:30:00-02:00"), "incident", "x") == (
+        "tag:status.acme.example,2026-03-15:incident:x")
+
+
+def test_context_needs_an_aware_now_and_keeps_it_in_utc():
+    with pytest.raises(ValueError):
+        make_ctx(make_model()).__class__(make_model(), datetime(2026, 1, 1), "https://x.example/")
+    ctx = make_ctx(make_model(), "2026-03-14T10:00:00+01:00")
+    assert ctx.now == ts("2026-03-14T09:00:00Z") and ctx.now.tzinfo is UTC
+    assert ctx.display_time(ts("2026-07-01T10:00:00Z")) == "1 Jul 2026, 12:00 CEST"
+    assert not ctx.kpis_public and make_ctx(make_model(), internal=True).kpis_public
