@@ -1,0 +1,66 @@
+"""Repository-level commands: `statuspress diff` (and `init`)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+import click
+
+from generator.cli import main
+from generator.cli.common import now_option, resolve_now, root_option
+from generator.diff import diff_json, diff_markdown, diff_models
+from generator.load import load_repository
+from generator.report import format_text
+
+
+def _git(root: Path, *args: str) -> bytes:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise click.ClickException("git is not installed") from exc
+    if done.returncode != 0:
+        raise click.ClickException(f"git {' '.join(args)}: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout
+
+
+def extract_revision(root: Path, rev: str, into: Path) -> None:
+    """Write the status repository as it was at ``rev`` into ``into`` (only what git tracked)."""
+    prefix = _git(root, "rev-parse", "--show-prefix").decode().strip()
+    _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    data = _git(root, "archive", "--format=tar", f"{rev}:{prefix}")
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        members = [m for m in tar.getmembers()
+                   if m.name == "site_config.yml" or m.name.startswith("content/") or m.name == "content"]
+        tar.extractall(into, members=members, filter="data")
+
+
+@main.command()
+@click.option("--base", required=True, help="The git revision to compare with, e.g. origin/main.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@now_option
+@root_option
+def diff(base: str, fmt: str, now, root: Path) -> None:
+    """Show what the working tree changes on the site compared with git revision BASE.
+
+    Incidents added, updated and resolved; status per service; uptime per window and the
+    30-day error budget before and after. Markdown is meant for a pull request's job summary.
+
+    \b
+    Example:
+      statuspress diff --base origin/main >> "$GITHUB_STEP_SUMMARY"
+    """
+    at = resolve_now(now)
+    after, problems = load_repository(root)
+    errors = [p for p in problems if p.level == "error"]
+    with tempfile.TemporaryDirectory(prefix="statuspress-base-") as tmp:
+        extract_revision(root, base, Path(tmp))
+        before, _ = load_repository(Path(tmp))
+    result = diff_models(before, after, at)
+    click.echo(diff_markdown(result, after) if fmt == "markdown" else diff_json(result), nl=False)
+    if errors:
+        click.echo(format_text(errors), err=True, nl=False)
+        raise SystemExit(1)

@@ -1,0 +1,1 @@
+"""The status site: pages, feeds, API, badges, calendar and the one MkDocs module."""
