@@ -1,0 +1,119 @@
+"""``statuspress build``: validate, make every page and file, render, swap in.
+
+The order matters for the guarantees in the spec:
+
+1. Validate first. Any error stops the build before anything is written,
+   with the same report ``statuspress validate`` prints.
+2. Make everything in memory: pages (pure), feeds, API, badges, calendar,
+   charts. A renderer that raises here leaves the output untouched.
+3. Render with MkDocs into a fresh folder beside the target, then swap it
+   in (:mod:`generator.write`). A failure during rendering leaves the
+   previous output byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from generator.model import Problem
+from generator.report import format_text
+from generator.site import api, badges, charts, feeds, ics, urls
+from generator.site.mkdocs_backend import RenderError, SiteSettings, render_site
+from generator.site.pages import build_pages, nav_entries
+from generator.site.visibility import SiteContext
+from generator.timeparse import format_timestamp
+from generator.validate import check_repository, has_errors
+from generator.write import OutputError, write_atomically
+
+
+class BuildError(Exception):
+    """The site was not built; ``str()`` is the report for people. The output folder is untouched."""
+
+
+class ValidationFailed(BuildError):
+    """The content has errors: the message is ``statuspress validate``'s text report."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path
+    out: Path
+    now: datetime
+    internal: bool = False
+    drafts: bool = False
+    base_url: str | None = None
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    pages: int
+    files: int
+    warnings: list[Problem] = field(default_factory=list)
+
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def machine_files(ctx: SiteContext) -> dict[str, bytes]:
+    """Feeds, API, badges, calendar and charts: every non-HTML output, by site path."""
+    files: dict[str, bytes] = {}
+    for render in (feeds.render_feeds, api.render_api, badges.render_badges, ics.render_ics):
+        for path, data in render(ctx).items():
+            if path in files:
+                raise BuildError(f"two renderers produced {path}")
+            files[path] = data
+    if ctx.kpis_public:
+        files.update(charts.render_charts(ctx))
+    return files
+
+
+def build_site(options: BuildOptions, progress: Progress = _quiet) -> BuildResult:
+    """Build the site into ``options.out``; raise :class:`BuildError` (untouched output) on failure."""
+    root = Path(options.root)
+    progress("validating content")
+    model, problems = check_repository(root, options.now)
+    if has_errors(problems):
+        raise ValidationFailed(format_text(problems))
+    warnings = [p for p in problems if p.level != "error"]
+    base_url = options.base_url or model.config.site.url
+    ctx = SiteContext(model, options.now, base_url, internal=options.internal, drafts=options.drafts)
+
+    progress("making pages")
+    pages = build_pages(ctx)
+    progress("making feeds, API, badges, calendar and charts")
+    files = machine_files(ctx)
+    collisions = sorted({p.path for p in pages} & set(files))
+    if collisions:
+        raise BuildError(f"a page and a file share a path: {', '.join(collisions)}")
+
+    settings = SiteSettings(
+        name=model.config.site.name,
+        base_url=ctx.base_url,
+        description=model.config.site.description,
+        internal=options.internal,
+        feeds=tuple(urls.feed_links(ctx)),
+        now_iso=format_timestamp(ctx.now),
+        now_text=ctx.display_time(ctx.now),
+        footer_feed=urls.feed_path("incidents", "rss"),
+    )
+    nav = [(entry.title, entry.path) for entry in nav_entries(ctx)]
+
+    def fill(folder: Path) -> None:
+        progress(f"rendering {len(pages)} pages with MkDocs")
+        render_site(pages, files, nav, settings, folder, ctx.now)
+
+    try:
+        out = write_atomically(Path(options.out), fill, root)
+    except OutputError as exc:
+        raise BuildError(str(exc)) from None
+    except RenderError as exc:
+        raise BuildError(str(exc)) from None
+    return BuildResult(out=out, pages=len(pages), files=len(files), warnings=warnings)

@@ -1,0 +1,123 @@
+"""The one writer of the output folder: build beside it, then swap.
+
+A build fills a fresh temporary folder next to the target (same parent, so
+the same file system) and only then replaces the target with it. Anything
+that goes wrong before the swap removes the temporary folder and leaves the
+previous output exactly as it was, so a web server (or GitHub Pages) never
+sees half a site.
+
+Nothing else in statuspress writes into an output folder.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+# A file every statuspress build writes: its presence tells us an existing
+# folder is a previous build that we may replace (and not, say, someone's docs).
+BUILD_MARKER = "sitemap.xml"
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; ``str()`` says why and what to do."""
+
+
+def check_output_dir(out: Path, repo_root: Path) -> Path:
+    """Resolve ``out`` and refuse places a swap would destroy.
+
+    Refused: the repository root, a parent of it, ``content/``, ``theme/``,
+    ``.git/`` or anything inside them, and an existing non-empty folder that
+    is not a previous build.
+    """
+    target = Path(os.path.abspath(out))
+    root = Path(os.path.abspath(repo_root))
+    if target == root:
+        raise OutputError(f"--out {out} is the repository root; choose a folder such as {root / 'site'}")
+    if target in root.parents:
+        raise OutputError(f"--out {out} contains the repository {root}; choose a folder such as {root / 'site'}")
+    for protected in ("content", "theme", ".git", "generator"):
+        guard = root / protected
+        if target == guard or guard in target.parents:
+            raise OutputError(
+                f"--out {out} is inside {protected}/, which holds your sources; choose a folder such as {root / 'site'}"
+            )
+    if target.exists() or target.is_symlink():
+        if target.is_symlink() or not target.is_dir():
+            raise OutputError(f"--out {out} exists and is not a folder; remove it or choose another path")
+        if any(target.iterdir()) and not (target / BUILD_MARKER).is_file():
+            raise OutputError(
+                f"--out {out} is not empty and is not a previous statuspress build (no {BUILD_MARKER}); "
+                "choose an empty or new folder"
+            )
+    return target
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EPERM):
+        return False  # file system without exchange support: fall back to two renames
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _publish_permissions(folder: Path) -> None:
+    """mkdtemp makes a 0700 folder; a site must be readable like any new folder."""
+    os.chmod(folder, 0o777 & ~_umask())
+
+
+def write_atomically(out: Path, fill: Callable[[Path], None], repo_root: Path) -> Path:
+    """Call ``fill(tmp)`` to populate a fresh folder beside ``out``, then swap it in.
+
+    If ``fill`` raises (or the process dies), ``out`` is untouched; the
+    exception propagates after the temporary folder is removed.
+    """
+    target = check_output_dir(out, repo_root)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        fill(tmp)
+        _publish_permissions(tmp)
+        if target.exists():
+            if _exchange(tmp, target):
+                # ``tmp`` now holds the previous build.
+                shutil.rmtree(tmp, ignore_errors=True)
+                return target
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.rmdir(old)
+            os.rename(target, old)
+            try:
+                os.rename(tmp, target)
+            except OSError:
+                os.rename(old, target)  # put the previous build back
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, target)
+        return target
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
