@@ -384,45 +384,74 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
 # ---------------------------------------------------------------- repository
 
 
+PARALLEL_THRESHOLD = 1500  # below this, starting worker processes costs more than it saves
+
+
+def load_file(root: Path, kind: str, path: Path) -> tuple[m.Incident | m.Maintenance | m.Postmortem | None,
+                                                            list[Problem]]:
+    """Load one content file of ``kind`` (incidents | maintenance | postmortems)."""
+    rel = _rel(root, path)
+    c = s.Collector(rel)
+    id_ = path.stem
+    text = read_text(root, path, c)
+    obj = None
+    if text is not None:
+        doc, body, body_line = parse_front_matter(text, c)
+        if doc is not None:
+            if kind == "incidents":
+                v = s.convert(c, s.INCIDENT, doc)
+                obj = build_incident(id_, rel, v, doc, body)
+                if not FILE_NAME.match(id_):
+                    c.add(1, "E009", f"file name '{path.name}' is not YYYY-MM-DD-slug.md",
+                          "rename it, e.g. 2026-03-14-api-errors.md (lowercase, digits, -)")
+            elif kind == "maintenance":
+                obj = build_maintenance(id_, rel, s.convert(c, s.MAINTENANCE, doc), doc, body)
+            else:
+                obj = build_postmortem(id_, rel, s.convert(c, s.POSTMORTEM, doc), doc, body, body_line)
+    return obj, c.problems
+
+
+def _load_batch(root: Path, batch: list[tuple[str, Path]]) -> list[tuple[object, list[Problem]]]:
+    return [load_file(root, kind, path) for kind, path in batch]
+
+
+def _load_all(root: Path, jobs: list[tuple[str, Path]]) -> list[tuple[object, list[Problem]]]:
+    """Parse files, on every core when there are many (parsing is pure CPU work)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
+        return _load_batch(root, jobs)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(jobs) // (workers * 4))
+    batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_load_batch, [root] * len(batches), batches))
+    except (OSError, ValueError, RuntimeError):  # no fork here, or workers refused: do it in-process
+        return _load_batch(root, jobs)
+    return [item for batch in results for item in batch]
+
+
 def load_repository(root: Path) -> tuple[Model, list[Problem]]:
     """Load config and every content file. Never raises on bad input."""
     root = Path(root)
     config, problems, _usable = load_config(root)
+    jobs = [(kind, path) for kind, folder in CONTENT_DIRS.items() for path in _content_files(root, folder)]
     incidents: list[m.Incident] = []
     maintenance: list[m.Maintenance] = []
     postmortems: list[m.Postmortem] = []
     unparsed: list[str] = []
-    for kind, folder in CONTENT_DIRS.items():
-        for path in _content_files(root, folder):
-            rel = _rel(root, path)
-            c = s.Collector(rel)
-            id_ = path.stem
-            text = read_text(root, path, c)
-            obj = None
-            if text is not None:
-                doc, body, body_line = parse_front_matter(text, c)
-                if doc is not None:
-                    if kind == "incidents":
-                        v = s.convert(c, s.INCIDENT, doc)
-                        obj = build_incident(id_, rel, v, doc, body)
-                        if not FILE_NAME.match(id_):
-                            c.add(1, "E009", f"file name '{path.name}' is not YYYY-MM-DD-slug.md",
-                                  "rename it, e.g. 2026-03-14-api-errors.md (lowercase, digits, -)")
-                    elif kind == "maintenance":
-                        v = s.convert(c, s.MAINTENANCE, doc)
-                        obj = build_maintenance(id_, rel, v, doc, body)
-                    else:
-                        v = s.convert(c, s.POSTMORTEM, doc)
-                        obj = build_postmortem(id_, rel, v, doc, body, body_line)
-            problems.extend(c.problems)
-            if obj is None:
-                unparsed.append(rel)
-            elif isinstance(obj, m.Incident):
-                incidents.append(obj)
-            elif isinstance(obj, m.Maintenance):
-                maintenance.append(obj)
-            else:
-                postmortems.append(obj)
+    for (_kind, path), (obj, file_problems) in zip(jobs, _load_all(root, jobs), strict=True):
+        problems.extend(file_problems)
+        if obj is None:
+            unparsed.append(_rel(root, path))
+        elif isinstance(obj, m.Incident):
+            incidents.append(obj)
+        elif isinstance(obj, m.Maintenance):
+            maintenance.append(obj)
+        else:
+            postmortems.append(obj)
     incidents.sort(key=lambda i: (i.started_at, i.id))
     maintenance.sort(key=lambda x: (x.scheduled_start, x.id))
     postmortems.sort(key=lambda p: p.id)

@@ -73,6 +73,19 @@ def _scalar(event: yaml.ScalarEvent, line_offset: int) -> Y:
     return Y(text, line, "str", text)
 
 
+def _events(text: str):
+    """Parser events, straight from the (C) loader without yaml.parse's per-event checks."""
+    loader = _Loader(text)
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            yield event
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str, line_offset: int = 0) -> tuple[Y | None, list[YamlIssue]]:
     """Parse one YAML document. ``line_offset`` is added to every line (front-matter starts at line 2).
 
@@ -119,7 +132,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> tuple[Y | None, list[YamlIssu
         return True
 
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in _events(text):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 return None, [YamlIssue("E006", line_of(event), "YAML anchors and aliases are not allowed in "
                                         "content files", "write the value out in full")]
