@@ -47,7 +47,6 @@ from generator.timeparse import TimestampError, format_duration, format_timestam
 DEFAULT_IMPACT = "partial_outage"
 DEFAULT_AUTHOR = "incident-team"
 MAINTENANCE_IMPACTS = ("under_maintenance",) + IMPACTS
-UPDATE_IMPACTS = IMPACTS + ("operational",)  # an update may end one service's impact early
 DEFAULT_CATEGORIES = (
     "deploy", "configuration", "capacity", "network", "database",
     "dependency", "security", "hardware", "other",
@@ -696,7 +695,7 @@ def update_incident(
         raise AuthoringError(f"unknown status {status!r}", f"use one of {', '.join(INCIDENT_STATUSES)}")
     message = _check_text(message, "message", one_line=False)
     facts = read_site_facts(root)
-    changes = _check_services(facts, services, UPDATE_IMPACTS, None) if services else {}
+    changes = _check_services(facts, services, IMPACTS, None) if services else {}
     sev = normalize_severity(severity) if severity else None
     if eta is not None:
         eta = _utc(eta)

@@ -299,6 +299,12 @@ def test_update_refuses_unknown_service(repo: Path) -> None:
                "--now", T_LATER, says="did you mean dashboard")
 
 
+def test_update_refuses_impact_words_validate_would_reject(repo: Path) -> None:
+    declare(repo)
+    _untouched(repo, "update", INC, "--status", "monitoring", "-m", "x", "--service", "api=operational",
+               "--now", T_LATER, says="unknown impact 'operational'")
+
+
 def test_update_refuses_symlink(repo: Path) -> None:
     path = declare(repo)
     real = repo / "elsewhere.md"
@@ -597,3 +603,30 @@ def test_now_defaults_to_source_date_epoch(repo: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2026, 3, 14, 9, 20, tzinfo=UTC).timestamp())))
     path = ok("new", "incident", "Clock", "--severity", "SEV-4", "--service", "api", "--root", str(repo))
     assert load_front(path)["updates"][0]["at"] == ts(T0)
+
+
+def test_docs_authoring_examples_match_real_output(repo: Path) -> None:
+    """docs/authoring.md shows files these commands really write (times as in the doc)."""
+    import re
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "authoring.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```(?:yaml|markdown)\n(.*?)^```$", doc, flags=re.M | re.S)
+    assert len(blocks) == 4
+    r = ["--root", str(repo)]
+    inc = ok("new", "incident", "Elevated error rates on the API", "--severity", "SEV-2",
+             "--service", "api=major_outage", "--service", "dashboard=degraded_performance",
+             "--detection", "alert", "--reported-by", "alertmanager/api-5xx", "--category", "deploy",
+             "--started-at", "2026-03-14T09:12:00Z", "--detected-at", "2026-03-14T09:15:00Z", "--now", T0, *r)
+    assert inc.read_text() == blocks[0]
+    ok("update", inc.stem, "--status", "identified", "-m", "A bad deploy is being rolled back.",
+       "--service", "api=partial_outage", "--eta", "2026-03-14T10:30:00Z", "--now", T_LATER, *r)
+    ok("update", inc.stem, "--status", "monitoring", "-m", "The rollback is complete; error rates are falling.",
+       "--now", "2026-03-14T10:02:00Z", *r)
+    ok("resolve", inc.stem, "-m", "Error rates are back to normal.", "--now", T_END, *r)
+    assert inc.read_text() == blocks[1]
+    pm = ok("new", "postmortem", inc.stem, "--author", "sre-team", "--now", "2026-03-15T09:00:00Z", *r)
+    assert pm.read_text() == blocks[2]
+    mw = ok("new", "maintenance", "Database upgrade", "--start", "2026-04-02T22:00:00Z", "--end", "2026-04-02T23:30:00Z",
+            "--service", "api", "--service", "dashboard=degraded_performance", "--now", "2026-03-20T10:00:00Z", *r)
+    assert mw.read_text() == blocks[3]
+    assert problems(repo, "2026-03-20T10:00:00Z") == []

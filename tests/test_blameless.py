@@ -227,6 +227,23 @@ def test_validator_reports_findings_at_file_lines(tmp_path: Path) -> None:
     assert found == [(7, "B002"), (9, "B001"), (41, "B001")]
 
 
+def test_docs_examples_are_what_the_lint_says() -> None:
+    """docs/blameless.md: every "instead of" example trips its rule, every rewrite is clean."""
+    import re
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "blameless.md").read_text(encoding="utf-8")
+    sections = re.split(r"^### ", doc, flags=re.M)[1:]
+    assert [s[:4] for s in sections] == sorted(RULE_IDS)
+    rows = 0
+    for section in sections:
+        rule = section[:4]
+        for before, after in re.findall(r"^\| (?!instead|---)(.+?) \| (.+?) \|$", section, flags=re.M):
+            assert rule in [p.code for p in lint_blameless("doc", [(1, before)], set())], before
+            assert lint_blameless("doc", [(1, after)], set()) == [], after
+            rows += 1
+    assert rows >= 15
+
+
 # ------------------------------------------------------------------ robustness
 
 

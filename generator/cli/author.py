@@ -54,7 +54,7 @@ def new_group() -> None:
     """
 
 
-@new_group.command("incident")
+@new_group.command("incident", short_help="Declare an incident: content/incidents/YYYY-MM-DD-slug.md.")
 @click.argument("title")
 @click.option("--severity", required=True, metavar="SEV-n", help="SEV-1 (critical) .. SEV-4 (low); P1..P4 accepted.")
 @click.option("--service", "services", multiple=True, required=True, callback=_service, metavar="ID[=IMPACT]",
@@ -90,12 +90,12 @@ def new_incident_cmd(
     ))
 
 
-@main.command("update")
+@main.command("update", short_help="Append an update to an incident.")
 @click.argument("incident_id", metavar="ID")
 @click.option("--status", required=True, type=click.Choice(INCIDENT_STATUSES), help="The incident's status from now on.")
 @click.option("-m", "--message", required=True, help="The public update text.")
 @click.option("--service", "services", multiple=True, callback=_service, metavar="ID=IMPACT",
-              help="Impact change from now on (operational ends it for that service). Repeat for several.")
+              help="Impact change from now on (degraded_performance, partial_outage or major_outage). Repeat for several.")
 @click.option("--severity", metavar="SEV-n", help="Escalate or de-escalate from now on.")
 @click.option("--eta", type=NOW, help="Expected resolution time, shown while the incident is open.")
 @_authoring
@@ -119,7 +119,7 @@ def update_cmd(
     ))
 
 
-@main.command("resolve")
+@main.command("resolve", short_help="Resolve an incident (resolved update + resolved_at).")
 @click.argument("incident_id", metavar="ID")
 @click.option("-m", "--message", required=True, help="The closing public update.")
 @_authoring
@@ -134,7 +134,7 @@ def resolve_cmd(incident_id: str, message: str, now: datetime | None, root: Path
     _run(lambda: author.resolve_incident(root, when, incident_id, message))
 
 
-@new_group.command("postmortem")
+@new_group.command("postmortem", short_help="Start a draft post-mortem, timeline filled in.")
 @click.argument("incident_id", metavar="ID")
 @click.option("--author", "authors", multiple=True, default=(author.DEFAULT_AUTHOR,), show_default=True,
               help="Author (person or team). Repeat for several.")
@@ -157,7 +157,7 @@ def new_postmortem_cmd(
     _run(lambda: author.new_postmortem(root, when, incident_id, authors=authors, title=title, visibility=visibility))
 
 
-@new_group.command("maintenance")
+@new_group.command("maintenance", short_help="Schedule maintenance: content/maintenance/YYYY-MM-DD-slug.md.")
 @click.argument("title")
 @click.option("--start", required=True, type=NOW, help="Scheduled start (RFC 3339).")
 @click.option("--end", required=True, type=NOW, help="Scheduled end (RFC 3339).")
