@@ -630,3 +630,74 @@ def test_docs_authoring_examples_match_real_output(repo: Path) -> None:
             "--service", "api", "--service", "dashboard=degraded_performance", "--now", "2026-03-20T10:00:00Z", *r)
     assert mw.read_text() == blocks[3]
     assert problems(repo, "2026-03-20T10:00:00Z") == []
+
+
+# ------------------------------------------------------------------ property: edits only insert
+
+
+@st.composite
+def incident_files(draw) -> str:
+    """Hand-written incident front-matter in many layouts, with comments and blank lines."""
+    nl = draw(st.sampled_from(["\n", "\r\n"]))
+    pad = draw(st.sampled_from([0, 2, 4]))
+    off = draw(st.sampled_from([2, 4]))
+    comment = st.sampled_from(["", "# a note", "   # indented note", "#"])
+    message = draw(st.sampled_from([
+        ["message: Plain text."],
+        ['message: "Quoted: text #1"'],
+        ["message: 'single ''quoted'''"],
+        ["message: >-", "  Folded", "  text."],
+        ["message: |", "  Literal", "", "  text."],
+    ]))
+    lines_after = draw(st.lists(st.sampled_from(["", "# after", "  # indented after"]), max_size=3))
+    item = [f"{' ' * pad}-{' ' * (off - 1)}at: 2026-03-14T09:20:00Z   # first",
+            f"{' ' * (pad + off)}status: investigating"]
+    item += [f"{' ' * (pad + off)}{m}" if m else "" for m in message]
+    top = [
+        ["title: 'Hand: written'  # c"], ["severity: SEV-3"], ["services:", "  api: degraded_performance"],
+        ["started_at: 2026-03-14T09:00:00Z"], ["detected_at: 2026-03-14T09:10:00Z"],
+    ]
+    order = draw(st.permutations(range(len(top))))
+    body = []
+    for i in order:
+        c = draw(comment)
+        body += ([c] if c else []) + top[i]
+    body += ["updates:", *item, *lines_after]
+    if draw(st.booleans()):
+        body += ["category: deploy  # trailing key"]
+    text_body = draw(st.sampled_from(["", "Body line   ", "Body\n\n  indented\t\n"]))
+    return nl.join(["---", *body, "---", ""]) + text_body.replace("\n", nl)
+
+
+@settings(max_examples=120, deadline=None)
+@given(incident_files(), st.sampled_from(["investigating", "identified", "resolved"]))
+def test_any_layout_gets_only_insertions(original: str, status: str) -> None:
+    import tempfile
+
+    from generator.author import update_incident
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "site_config.yml").write_text(SITE_CONFIG, encoding="utf-8")
+        folder = root / "content" / "incidents"
+        folder.mkdir(parents=True)
+        path = folder / "2026-03-14-hand.md"
+        path.write_bytes(original.encode("utf-8"))
+        before = yaml.safe_load(original.replace("\r\n", "\n").split("---\n")[1])
+        update_incident(root, ts(T_LATER), "2026-03-14-hand", status, "Next: step.")
+        new = path.read_bytes().decode("utf-8")
+        inserted = _only_insertions(original, new)
+        newline = "\r\n" if "\r\n" in original else "\n"
+        assert all(line.endswith(newline) for line in inserted)
+        after = yaml.safe_load(new.replace("\r\n", "\n").split("---\n")[1])
+        expected_update = {"at": ts(T_LATER), "status": status, "message": "Next: step."}
+        assert after["updates"] == before["updates"] + [expected_update]
+        extra = {k: v for k, v in after.items() if k != "updates" and before.get(k) != v}
+        want = {}
+        if status != "investigating":
+            want["acknowledged_at"] = ts(T_LATER)
+        if status == "resolved":
+            want["resolved_at"] = ts(T_LATER)
+        assert extra == want
+        _, found = check_repository(root, ts(T_LATER))
+        assert [p for p in found if p.level == "error"] == []
