@@ -48,3 +48,34 @@ def browser() -> Iterator[Browser]:
 def html_validator() -> None:
     """Request this fixture before calling tests.support.vnu.validate_html."""
     _missing(missing_validator_tools(), "Nu HTML validator")
+
+
+# --------------------------------------------------------------------------- built example sites
+# The example repository (site_config.yml + content/) built once per session with real MkDocs,
+# public and internal+drafts, at the example's fixed date. Read-only: tests that need to change
+# content copy the repository (tests/site_repo.py) and build their own.
+
+EXAMPLE_NOW = "2026-11-26T12:00:00Z"
+
+
+def _build_example(out, *, internal: bool):  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from generator.site.build import BuildOptions, build_site
+    from generator.timeparse import parse_timestamp
+
+    root = Path(__file__).resolve().parents[1]
+    options = BuildOptions(root=root, out=out, now=parse_timestamp(EXAMPLE_NOW), internal=internal, drafts=internal)
+    return build_site(options).out
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The example site, public build, in a session temp folder (do not modify)."""
+    return _build_example(tmp_path_factory.mktemp("public") / "site", internal=False)
+
+
+@pytest.fixture(scope="session")
+def built_site_internal(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The example site built with --internal --drafts (do not modify)."""
+    return _build_example(tmp_path_factory.mktemp("internal") / "site", internal=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 from generator.model import Problem
 from generator.report import format_text
 from generator.site import api, badges, charts, feeds, ics, urls
-from generator.site.mkdocs_backend import RenderError, SiteSettings, render_site
+from generator.site.mkdocs_backend import THEME_DIR, RenderError, SiteSettings, render_site
 from generator.site.pages import build_pages, nav_entries
 from generator.site.visibility import SiteContext
 from generator.timeparse import format_timestamp
@@ -75,9 +75,19 @@ def machine_files(ctx: SiteContext) -> dict[str, bytes]:
     return files
 
 
+def theme_dir(root: Path) -> Path:
+    """The repository's own ``theme/`` (Material overrides) if it has one, else the bundled one."""
+    own = root / "theme"
+    if (own / "main.html").is_file():
+        return own
+    if (THEME_DIR / "main.html").is_file():
+        return THEME_DIR
+    raise BuildError(f"no theme: {own}/main.html is missing (run `statuspress init` to create theme/)")
+
+
 def build_site(options: BuildOptions, progress: Progress = _quiet) -> BuildResult:
     """Build the site into ``options.out``; raise :class:`BuildError` (untouched output) on failure."""
-    root = Path(options.root)
+    root = Path(options.root).resolve()
     progress("validating content")
     model, problems = check_repository(root, options.now)
     if has_errors(problems):
@@ -95,6 +105,7 @@ def build_site(options: BuildOptions, progress: Progress = _quiet) -> BuildResul
         raise BuildError(f"a page and a file share a path: {', '.join(collisions)}")
 
     settings = SiteSettings(
+        theme_dir=theme_dir(root),
         name=model.config.site.name,
         base_url=ctx.base_url,
         description=model.config.site.description,

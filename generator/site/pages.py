@@ -32,7 +32,14 @@ from html import escape
 import markdown as md_lib
 import nh3
 
-from generator.compute.display import format_percent
+from generator.compute.display import (
+    format_interval,
+    format_percent,
+    format_seconds,
+    format_share,
+    format_stat,
+)
+from generator.compute.kpis import compute_kpis
 from generator.compute.localtime import day_bounds, local_date
 from generator.compute.status import (
     impacts_at,
@@ -44,6 +51,7 @@ from generator.compute.status import (
 from generator.compute.uptime import ServiceUptime, compute_uptime
 from generator.model import IMPACT_RANK, Incident, Maintenance, Postmortem, Service, Update
 from generator.site import urls
+from generator.site.charts import Chart, chart_specs
 from generator.site.urls import FeedLink, feed_links
 from generator.site.visibility import SiteContext, status_label
 from generator.timeparse import format_duration, format_timestamp
@@ -1077,8 +1085,176 @@ def about_page(facts: _Facts) -> Page:
 # ---------------------------------------------------------------- entry points
 
 
+# ---------------------------------------------------------------- KPIs
+
+_METRICS = (
+    ("time_to_detect", "Time to detect", "detected - started"),
+    ("time_to_acknowledge", "Time to acknowledge", "acknowledged - detected"),
+    ("time_to_mitigate", "Time to mitigate", "impact ended - started"),
+    ("time_to_resolve", "Time to resolve", "resolved - detected"),
+)
+_GROUPS = (
+    ("severity", "By severity", "Severity"),
+    ("service", "By service", "Service"),
+    ("category", "By category", "Category"),
+    ("quarter", "By quarter", "Quarter"),
+)
+
+
+def _stat_cell(stat: dict, which: str = "median") -> str:
+    """A median or p90 with its n and interval, or an honest "not enough data (n=k)"."""
+    ci_key = "ci95" if which == "median" else "p90_ci95"
+    text = format_stat(stat, which)
+    if stat.get(which) is None:
+        return f'<span class="sp-nodata">{esc(text)}</span>'
+    interval = format_interval(stat, ci_key)
+    return f"{esc(text)} <small>(n={int(stat.get('n', 0))}; 95% interval {esc(interval)})</small>"
+
+
+def _mean_cell(stat: dict) -> str:
+    if not stat.get("n"):
+        return "no data (n=0)"
+    return f"{esc(format_seconds(stat.get('mean')))} <small>(n={int(stat['n'])})</small>"
+
+
+def _table(label: str, head: Sequence[str], rows: Iterable[Sequence[str]], classes: str = "") -> str:
+    """``head`` cells are plain text; row cells are HTML (the first becomes a row header)."""
+    th = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
+    body = "".join(
+        "<tr>" + f'<th scope="row">{row[0]}</th>' + "".join(f"<td>{c}</td>" for c in row[1:]) + "</tr>" for row in rows
+    )
+    return _scroll_table(label, f'<table class="sp-table {classes}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>')
+
+
+def _group_key_label(ctx: SiteContext, group: str, key: str) -> str:
+    if group == "severity":
+        return esc(ctx.severity_text(key))
+    if group == "service":
+        return esc(ctx.service_name(key))
+    return esc(key)
+
+
+def _share(value: float | None) -> str:
+    return esc(format_share(value))
+
+
+def _chart_html(chart: Chart, page_url: str) -> str:
+    src = rel(page_url, chart.path)
+    table = _table(f"Data for: {chart.title}", chart.columns, [[esc(c) for c in row] for row in chart.rows])
+    return (
+        f'<figure class="sp-chart"><img src="{esc(src)}" alt="{esc(chart.alt)}" width="720" height="360" loading="lazy">'
+        f"<figcaption>{esc(chart.title)}</figcaption></figure>"
+        f'<details class="sp-chart-data"><summary>Data table: {esc(chart.title)}</summary>{table}</details>'
+    )
+
+
 def kpi_page(facts: _Facts) -> Page:
-    return _page(facts, urls.kpis_url(), "KPIs", _h1("KPIs"))
+    ctx = facts.ctx
+    url = urls.kpis_url()
+    k = compute_kpis(ctx.model, ctx.now)
+    internal_only = ctx.model.config.publish_kpis != "public"
+    labels = ["Internal"] if internal_only else []
+    parts = [_h1("Incident KPIs", labels)]
+    if internal_only:
+        parts.append('<p class="sp-notice">These figures are internal (<code>publish.kpis: internal</code>): '
+                     "they are not part of the public site.</p>")
+    method = k.get("method", {})
+    parts.append(
+        f"<p>{int(k['overall']['volume'])} incidents up to {_time(ctx, ctx.now)}. Each figure is a median or a "
+        "90th percentile with its sample size (n) and a bootstrap 95% interval. A median needs at least "
+        f"{int(method.get('median_min_n', 10))} incidents and a 90th percentile at least "
+        f"{int(method.get('p90_min_n', 30))}; below that the page says \"not enough data\". Means are "
+        "outlier-sensitive and appear only in the detail tables.</p>"
+    )
+    rows = []
+    for metric, label, how in _METRICS:
+        stat = k["overall"][metric]
+        rows.append([f"{esc(label)}<br><small>{esc(how)}</small>", _stat_cell(stat), _stat_cell(stat, "p90")])
+    parts.append(_heading("Overall", "overall"))
+    parts.append(_table("Overall KPIs", ("Measure", "Median", "90th percentile"), rows))
+    parts.append(
+        '<details class="sp-detail"><summary>Means (outlier-sensitive)</summary>'
+        + _table("Overall means", ("Measure", "Mean"),
+                 [[esc(label), _mean_cell(k["overall"][metric])] for metric, label, _ in _METRICS])
+        + "</details>"
+    )
+
+    parts.append(_heading("Charts", "charts"))
+    for chart in chart_specs(ctx):
+        parts.append(_chart_html(chart, url))
+
+    for group, title, head in _GROUPS:
+        figures = k.get(group, {})
+        if not figures:
+            continue
+        parts.append(_heading(title, f"by-{group}"))
+        med_rows, p90_rows, mean_rows = [], [], []
+        for key, fig in figures.items():
+            name = _group_key_label(ctx, group, key)
+            med_rows.append([name, esc(str(fig["volume"]))] + [_stat_cell(fig[m]) for m, _, _ in _METRICS])
+            p90_rows.append([name] + [_stat_cell(fig[m], "p90") for m, _, _ in _METRICS])
+            mean_rows.append([name] + [_mean_cell(fig[m]) for m, _, _ in _METRICS])
+        names = [label for _, label, _ in _METRICS]
+        parts.append(_table(f"Medians {title.lower()}", (head, "Incidents", *names), med_rows, "sp-table--kpi"))
+        parts.append(
+            f'<details class="sp-detail"><summary>90th percentiles {esc(title.lower())}</summary>'
+            + _table(f"90th percentiles {title.lower()}", (head, *names), p90_rows, "sp-table--kpi")
+            + "</details>"
+            f'<details class="sp-detail"><summary>Means {esc(title.lower())} (outlier-sensitive)</summary>'
+            + _table(f"Means {title.lower()}", (head, *names), mean_rows, "sp-table--kpi")
+            + "</details>"
+        )
+
+    changes = k.get("changes", [])
+    if changes:
+        parts.append(_heading("Quarter on quarter", "changes"))
+        parts.append(
+            f"<p>A change is called better or worse only when the {esc(str(method.get('change_test', 'rank test')))} "
+            f"finds it at the {esc(format(float(method.get('alpha', 0.05)) * 100, 'g'))}% level; otherwise it is "
+            "noise as far as the data can tell.</p>"
+        )
+        labels_by_metric = {m: label for m, label, _ in _METRICS}
+        rows = []
+        for c in changes:
+            med_from = format_seconds(c["median_from"]) if c.get("median_from") is not None else f"n={c['n_from']}"
+            med_to = format_seconds(c["median_to"]) if c.get("median_to") is not None else f"n={c['n_to']}"
+            rows.append([
+                esc(f"{c['from']} to {c['to']}"), esc(labels_by_metric.get(c["metric"], c["metric"])),
+                esc(med_from), esc(med_to),
+                esc(c["verdict"]) + (f" <small>(p={c['p_value']:.3f})</small>" if c.get("p_value") is not None else ""),
+            ])
+        parts.append(_table("Quarter on quarter", ("Quarters", "Measure", "Median before", "Median after", "Verdict"), rows))
+
+    parts.append(_heading("Response targets", "response-targets"))
+    rows = []
+    for sev, r in k.get("response_targets", {}).items():
+        rows.append([esc(ctx.severity_text(sev)), esc(r["target"] or "none"), esc(str(r["met"])), esc(str(r["missed"])),
+                     esc(str(r["pending"])), _share(r["share_met"]) + f" <small>(n={int(r['n'])})</small>"])
+    parts.append(_table("Response targets", ("Severity", "Target (acknowledge)", "Met", "Missed", "Pending", "Share met"), rows))
+    cust = k["overall"]["customer_reported"]
+    parts.append(f"<p>First reported by customers: {_share(cust['share'])} "
+                 f"({int(cust['count'])} of {int(cust['n'])} incidents).</p>")
+
+    pm = k.get("postmortems", {})
+    ai = k.get("action_items", {})
+    parts.append(_heading("Post-mortems and action items", "postmortems"))
+    parts.append(_table("Post-mortems", ("Figure", "Value"), [
+        ["Required by policy", esc(str(pm.get("required", 0)))],
+        ["Published", esc(str(pm.get("published", 0)))],
+        ["Pending (within the due time)", esc(str(pm.get("pending", 0)))],
+        ["Overdue", esc(str(pm.get("overdue", 0)))],
+        ["Completion rate", _share(pm.get("completion_rate"))],
+        ["Time to publish, median", _stat_cell(pm.get("time_to_publish", {"n": 0}))],
+    ]))
+    parts.append(_table("Action items", ("State", "Count"), [
+        ["Open", esc(str(ai.get("open", 0)))],
+        ["In progress", esc(str(ai.get("in_progress", 0)))],
+        ["Done", esc(str(ai.get("done", 0)))],
+        ["Won't do", esc(str(ai.get("wont_do", 0)))],
+        ["Overdue (open or in progress past due)", esc(str(ai.get("overdue", 0)))],
+    ]))
+    return _page(facts, url, "Incident KPIs", "\n\n".join(parts), labels=tuple(labels),
+                 description="Incident KPIs: time to detect, acknowledge, mitigate and resolve, with sample sizes.")
 
 
 def nav_entries(ctx: SiteContext) -> list[NavEntry]:
