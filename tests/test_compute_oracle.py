@@ -133,7 +133,8 @@ class Oracle:
     def __init__(self, mdl, now: datetime, since: datetime | None, base: datetime) -> None:
         self.model = mdl
         self.now = minute(now)
-        self.base = minute(base)
+        # Maintenance updates may move a start up to an hour before the base: look from 2 h earlier.
+        self.base = minute(base) - 120
         self.weights = mdl.config.uptime.weights
         tz = ZoneInfo(mdl.config.site.timezone)
         self.start: dict[str, int | None] = {}

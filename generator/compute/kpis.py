@@ -18,7 +18,7 @@ site.timezone).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from generator.compute.localtime import (
     local_date,
@@ -83,6 +83,16 @@ def _figure(incidents: Sequence[Incident], durations: dict[str, dict[str, float 
     return fig
 
 
+def target_text(target: timedelta) -> str:
+    """``1 h``, ``24 h``, ``30 min``: a response target as configured, not re-split into days."""
+    seconds = int(target.total_seconds())
+    if seconds and seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return format_duration(target)
+
+
 def _response_targets(model: Model, incidents: Sequence[Incident], now: datetime) -> dict:
     """Acknowledged within the severity's response target, per (highest) severity.
 
@@ -96,7 +106,7 @@ def _response_targets(model: Model, incidents: Sequence[Incident], now: datetime
         if level.next_business_day:
             target = "next business day"
         elif level.response_target is not None:
-            target = format_duration(level.response_target)
+            target = target_text(level.response_target)
         else:
             target = None
         met = missed = pending = 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from generator.compute.display import format_percent
 from generator.compute.intervals import (
@@ -124,6 +125,11 @@ class ServiceHistory:
             return None
         weighted = self.weighted_us(a, b)
         return max(0.0, 100.0 - 100.0 * weighted / tracked)
+
+
+def error_share(slo: float) -> float:
+    """``1 - slo/100`` computed in decimal, so 99.95 gives exactly 0.0005 (not 0.000499999...)."""
+    return float((Decimal(100) - Decimal(repr(float(slo)))) / 100)
 
 
 def _since_start(model: Model, service_id: str, since: datetime | None) -> int | None:
@@ -245,8 +251,9 @@ def compute_uptime(
                 # The month's allowance covers the whole calendar month; consumption is to date.
                 "month": (to_us(this_month_start), to_us(this_month_end), now_us),
             }
+            allowed_share = error_share(svc.slo)
             for label, (a, b_allowed, b_used) in spans.items():
-                allowed = (1 - svc.slo / 100) * hist.tracked_us(a, b_allowed) / US_PER_MINUTE
+                allowed = allowed_share * hist.tracked_us(a, b_allowed) / US_PER_MINUTE
                 consumed = hist.weighted_us(a, b_used) / US_PER_MINUTE
                 budgets[label] = Budget(label, svc.slo, allowed, consumed, allowed - consumed)
         out[sid] = ServiceUptime(

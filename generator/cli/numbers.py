@@ -1,0 +1,388 @@
+"""``statuspress uptime`` and ``statuspress kpis``: the numbers in the terminal.
+
+Thin: parse options, read the clock once, load and validate, call one compute
+function, print it as a table, JSON or CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator.cli import main
+from generator.cli.common import NOW, now_option, resolve_now, root_option
+from generator.compute.display import (
+    format_interval,
+    format_minutes,
+    format_percent,
+    format_seconds,
+    format_share,
+    format_stat,
+)
+from generator.compute.kpis import METRICS, compute_kpis
+from generator.compute.uptime import WINDOWS, ServiceUptime, compute_uptime, uptime_json
+from generator.model import Model, Problem
+from generator.timeparse import format_timestamp
+
+F = TypeVar("F", bound=Callable[..., Any])
+KPI_GROUPS = ("severity", "service", "category", "quarter")
+METRIC_LABELS = {
+    "time_to_detect": "time to detect",
+    "time_to_acknowledge": "time to acknowledge",
+    "time_to_mitigate": "time to mitigate",
+    "time_to_resolve": "time to resolve",
+}
+
+
+# ------------------------------------------------------------------ shared
+
+
+def _load(root: Path, now: datetime) -> Model:
+    """Load and validate; on errors print them and exit 1 (warnings are only counted)."""
+    from generator.validate import check_repository
+
+    model, problems = check_repository(root, now)
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        click.echo(_problems_text(problems), err=True, nl=False)
+        raise SystemExit(1)
+    if problems:
+        count = len(problems)
+        click.echo(f"note: {count} warning{'s' * (count != 1)}; run `statuspress validate` to see them", err=True)
+    return model
+
+
+def _problems_text(problems: list[Problem]) -> str:
+    try:
+        from generator.report import format_text
+    except ImportError:  # reporters not available: one plain line per problem
+        return "".join(f"{p.path}:{p.line}: {p.code} {p.message}\n" for p in problems)
+    return format_text(problems)
+
+
+def _check_services(model: Model, services: Sequence[str]) -> list[str] | None:
+    if not services:
+        return None
+    known = model.config.service_ids
+    unknown = [s for s in services if s not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown service {', '.join(map(repr, unknown))}; known: {', '.join(known) or '(none)'}",
+            param_hint="--service",
+        )
+    return list(dict.fromkeys(services))
+
+
+def _number_options(func: F) -> F:
+    func = root_option(func)
+    func = click.option(
+        "--service",
+        "services",
+        multiple=True,
+        metavar="ID",
+        help="Only this service (repeatable). Default: every service.",
+    )(func)
+    func = click.option(
+        "--since",
+        type=NOW,
+        default=None,
+        metavar="TIMESTAMP",
+        help="Ignore everything before TIMESTAMP (RFC 3339, e.g. 2026-01-01T00:00:00Z).",
+    )(func)
+    func = now_option(func)
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json", "csv"]),
+        default="table",
+        show_default=True,
+        help="table for people, json (the documented shape) or csv (one row per figure) for tools.",
+    )(func)
+    return func
+
+
+def render_table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Iterable[int] = ()) -> str:
+    """Columns padded to their widest cell; ``right`` holds the indexes of right-aligned columns."""
+    body = [list(map(str, r)) for r in rows]
+    widths = [len(h) for h in headers]
+    for row in body:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    align_right = set(right)
+
+    def line(cells: Sequence[str]) -> str:
+        out = [c.rjust(widths[i]) if i in align_right else c.ljust(widths[i]) for i, c in enumerate(cells)]
+        return "  ".join(out).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule] + [line(r) for r in body]) + "\n"
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else (repr(v) if isinstance(v, float) else v) for v in row])
+    return buf.getvalue()
+
+
+def _json(doc: Any) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+# ------------------------------------------------------------------ uptime
+
+
+def _budget_cell(up: ServiceUptime, window: str) -> str:
+    budget = up.budgets.get(window)
+    if budget is None:
+        return "no SLO"
+    if budget.remaining_minutes >= 0:
+        return f"{format_minutes(budget.remaining_minutes)} left of {format_minutes(budget.allowed_minutes)}"
+    return f"over by {format_minutes(-budget.remaining_minutes)} ({format_minutes(budget.allowed_minutes)} allowed)"
+
+
+def uptime_table(model: Model, result: dict[str, ServiceUptime], now: datetime, by: str) -> str:
+    head = f"Uptime as of {format_timestamp(now)} (maintenance excluded; rounded down)\n\n"
+    if by == "windows":
+        rows = []
+        for sid, up in result.items():
+            svc = model.config.service(sid)
+            slo = f"{svc.slo:g}%" if svc is not None and svc.slo is not None else "-"
+            rows.append(
+                [sid, *(format_percent(v) for v in up.windows.values()), slo, _budget_cell(up, "30d"), _budget_cell(up, "month")]
+            )
+        headers = ["service", *WINDOWS, "SLO", "error budget (30d)", "error budget (this month)"]
+        return head + render_table(headers, rows, right=range(1, len(WINDOWS) + 2))
+    periods: list[str] = []
+    for up in result.values():
+        for key in getattr(up, by):
+            if key not in periods:
+                periods.append(key)
+    periods.sort()
+    rows = [[key, *(format_percent(getattr(up, by).get(key)) for up in result.values())] for key in periods]
+    if by == "days":
+        for row, key in zip(rows, periods, strict=True):
+            ids = sorted({iid for up in result.values() for iid in up.day_incidents.get(key, ())})
+            row.append(", ".join(ids))
+    headers = ["month" if by == "months" else "day", *result]
+    if by == "days":
+        headers.append("incidents")
+    tz = model.config.site.timezone
+    return head + f"{by.capitalize()} in {tz}.\n\n" + render_table(headers, rows, right=range(1, len(result) + 1))
+
+
+def uptime_csv(result: dict[str, ServiceUptime]) -> str:
+    header = [
+        "service",
+        "window",
+        "kind",
+        "uptime_percent",
+        "budget_allowed_minutes",
+        "budget_consumed_minutes",
+        "budget_remaining_minutes",
+    ]
+    rows: list[list[Any]] = []
+    for sid, up in result.items():
+        current_month = next(reversed(up.months), None)
+        periods = (
+            [(w, "rolling", v, up.budgets.get(w)) for w, v in up.windows.items()]
+            + [(m, "month", v, up.budgets.get("month") if m == current_month else None) for m, v in up.months.items()]
+            + [(d, "day", v, None) for d, v in up.days.items()]
+        )
+        for window, kind, value, budget in periods:
+            money = [None, None, None] if budget is None else [
+                budget.allowed_minutes, budget.consumed_minutes, budget.remaining_minutes
+            ]
+            rows.append([sid, window, kind, value, *money])
+    return _csv(header, rows)
+
+
+@main.command()
+@_number_options
+@click.option(
+    "--by",
+    type=click.Choice(["windows", "months", "days"]),
+    default="windows",
+    show_default=True,
+    help="Table rows: rolling windows with error budgets, calendar months, or the bar days.",
+)
+def uptime(fmt: str, now: datetime | None, since: datetime | None, services: tuple[str, ...], root: Path, by: str) -> None:
+    """Uptime per service: 24h, 7d, 30d, 90d, 365d, each month, each bar day; error budgets.
+
+    Uptime = 1 - weighted impact time / (window - maintenance), see docs/computations.md.
+    Exit status: 0 ok, 1 the repository has errors, 2 usage.
+
+    \b
+    Example:
+      statuspress uptime --now 2026-11-26T12:00:00Z --service api
+      statuspress uptime --format json --now 2026-11-26T12:00:00Z
+    """
+    moment = resolve_now(now)
+    model = _load(root, moment)
+    wanted = _check_services(model, services)
+    result = compute_uptime(model, moment, since=since, service_ids=wanted)
+    if fmt == "json":
+        click.echo(_json(uptime_json(result, moment)), nl=False)
+    elif fmt == "csv":
+        click.echo(uptime_csv(result), nl=False)
+    else:
+        click.echo(uptime_table(model, result, moment, by), nl=False)
+
+
+# ------------------------------------------------------------------ kpis
+
+
+def _stat_row(label: str, key: str | None, stat: dict) -> list[str]:
+    cells = [] if key is None else [key]
+    return cells + [
+        label,
+        str(stat["n"]),
+        format_stat(stat, "median"),
+        format_interval(stat, "ci95"),
+        format_stat(stat, "p90"),
+        format_seconds(stat["mean"]) if stat["mean"] is not None else "-",
+    ]
+
+
+STAT_HEADERS = ["metric", "n", "median", "95% interval (median)", "p90", "mean (outlier-sensitive)"]
+
+
+def kpis_table(doc: dict, groups: Sequence[str]) -> str:
+    """Sections separated by blank lines: overall, each breakdown, process figures, changes."""
+    sections: list[str] = []
+    scope = "all incidents" if doc["since"] is None else f"incidents since {doc['since']}"
+    overall = doc["overall"]
+    share = overall["customer_reported"]
+    sections.append(
+        f"Incident KPIs as of {doc['now']} ({scope}; services: {', '.join(doc['services'])})\n"
+        "Median and p90 with n; a median needs n >= 10 and a p90 n >= 30. The 95% interval is a bootstrap.\n"
+        "The mean is shown for detail only: one long incident moves it a lot."
+    )
+    sections.append(
+        f"Overall: {overall['volume']} incidents ({overall['open']} open); "
+        f"first reported by customers: {format_share(share['share'])} ({share['count']} of {share['n']})\n"
+        + render_table(STAT_HEADERS, [_stat_row(METRIC_LABELS[m], None, overall[m]) for m in METRICS], right=[1])
+    )
+    for group in groups:
+        rows = []
+        for key, fig in doc[group].items():
+            rows.append([key, "volume", str(fig["volume"]), "", "", "", ""])
+            rows.extend(_stat_row(METRIC_LABELS[m], "", fig[m]) for m in METRICS)
+        body = render_table([group, *STAT_HEADERS], rows, right=[2]) if rows else "(none)"
+        sections.append(f"By {group}\n{body}")
+
+    rows = [
+        [sev, t["target"] or "-", str(t["met"]), str(t["missed"]), str(t["pending"]), format_share(t["share_met"])]
+        for sev, t in doc["response_targets"].items()
+    ]
+    sections.append(
+        "Response targets (acknowledged within the target, by highest severity)\n"
+        + render_table(["severity", "target", "met", "missed", "pending", "met share"], rows, right=[2, 3, 4, 5])
+    )
+
+    pms = doc["postmortems"]
+    publish = pms["time_to_publish"]
+    items = doc["action_items"]
+    sections.append(
+        "Post-mortems (when one is required: docs/computations.md)\n"
+        f"required {pms['required']}, published {pms['published']}, pending {pms['pending']}, overdue {pms['overdue']}; "
+        f"completion {format_share(pms['completion_rate'])}\n"
+        f"open incidents already meeting the policy: {pms['open_incidents_meeting_policy']}\n"
+        f"time to publish (median): {format_stat(publish)}"
+        + ("" if publish["median"] is None else f" (n={publish['n']})")
+        + f"\nAction items: {items['open']} open, {items['in_progress']} in progress, {items['done']} done, "
+        f"{items['wont_do']} won't do; {items['overdue']} overdue"
+    )
+
+    rows = []
+    for c in doc["changes"]:
+        if c["metric"] not in ("time_to_detect", "time_to_resolve"):
+            continue
+        p_value = "-" if c["p_value"] is None else f"{c['p_value']:.3f}"
+        rows.append([f"{c['from']} -> {c['to']}", METRIC_LABELS[c["metric"]], c["verdict"], p_value, f"{c['n_from']} vs {c['n_to']}"])
+    sections.append(
+        "Quarter on quarter (a change is named only when the test says it is more than noise)\n"
+        + (render_table(["quarters", "metric", "verdict", "p-value", "n"], rows) if rows else "(fewer than two quarters)\n")
+        + f"Test: {doc['method']['change_test']}, at {doc['method']['alpha']:.0%}; both quarters need n >= 10."
+    )
+    return "\n\n".join(s.rstrip("\n") for s in sections) + "\n"
+
+
+def kpis_csv(doc: dict, groups: Sequence[str]) -> str:
+    header = ["group", "key", "metric", "n", "value", "median", "p90", "mean", "ci95_low", "ci95_high", "note"]
+    rows: list[list[Any]] = []
+
+    def figure(group: str, key: str, fig: dict) -> None:
+        rows.append([group, key, "volume", fig["volume"], fig["volume"], None, None, None, None, None, None])
+        rows.append([group, key, "open", fig["volume"], fig["open"], None, None, None, None, None, None])
+        share = fig["customer_reported"]
+        rows.append([group, key, "customer_reported_share", share["n"], share["share"], *[None] * 6])
+        for m in METRICS:
+            s = fig[m]
+            low, high = s["ci95"] or (None, None)
+            note = "" if s["median"] is not None or s["n"] == 0 else f"not enough data (n={s['n']})"
+            rows.append([group, key, m, s["n"], None, s["median"], s["p90"], s["mean"], low, high, note])
+
+    figure("overall", "all", doc["overall"])
+    for group in groups:
+        for key, fig in doc[group].items():
+            figure(group, key, fig)
+    for sev, t in doc["response_targets"].items():
+        rows.append(["response_targets", sev, "share_met", t["n"], t["share_met"], *[None] * 5, t["target"]])
+    pms = doc["postmortems"]
+    for metric in ("required", "published", "pending", "overdue", "completion_rate"):
+        rows.append(["postmortems", "all", metric, pms["required"], pms[metric], *[None] * 6])
+    tp = pms["time_to_publish"]
+    low, high = tp["ci95"] or (None, None)
+    rows.append(["postmortems", "all", "time_to_publish", tp["n"], None, tp["median"], tp["p90"], tp["mean"], low, high, None])
+    for status, count in doc["action_items"].items():
+        rows.append(["action_items", "all", status, doc["action_items"]["total"], count, *[None] * 6])
+    for c in doc["changes"]:
+        rows.append(
+            ["changes", f"{c['from']}..{c['to']}", c["metric"], c["n_to"], c["p_value"], c["median_to"], None, None, None, None, c["verdict"]]
+        )
+    return _csv(header, rows)
+
+
+@main.command()
+@_number_options
+@click.option(
+    "--by",
+    "groups",
+    type=click.Choice(KPI_GROUPS),
+    multiple=True,
+    help="Break down by this (repeatable) in table and csv output. Default: all four. JSON always has all.",
+)
+def kpis(fmt: str, now: datetime | None, since: datetime | None, services: tuple[str, ...], root: Path, groups: tuple[str, ...]) -> None:
+    """Incident KPIs: time to detect, acknowledge, mitigate and resolve; volume; process figures.
+
+    Medians and p90 with n and a bootstrap 95% interval; "not enough data (n=k)"
+    below n=10 (median) or n=30 (p90). Quarter-on-quarter changes are named only
+    when a Mann-Whitney U test finds them at 5%. Definitions: docs/computations.md.
+    Exit status: 0 ok, 1 the repository has errors, 2 usage.
+
+    \b
+    Example:
+      statuspress kpis --now 2026-11-26T12:00:00Z --by severity --by quarter
+      statuspress kpis --format json --since 2026-01-01T00:00:00Z
+    """
+    moment = resolve_now(now)
+    model = _load(root, moment)
+    wanted = _check_services(model, services)
+    doc = compute_kpis(model, moment, since=since, service_ids=wanted)
+    chosen = [g for g in KPI_GROUPS if g in groups] if groups else list(KPI_GROUPS)
+    if fmt == "json":
+        click.echo(_json(doc), nl=False)
+    elif fmt == "csv":
+        click.echo(kpis_csv(doc, chosen), nl=False)
+    else:
+        click.echo(kpis_table(doc, chosen), nl=False)
