@@ -217,6 +217,8 @@ def test_postmortem_figures_and_action_items():
     kpis = compute_kpis(model(config(SERVICES), [sev1, sev2, late, quiet, open_sev1], postmortems=[pm, draft]), NOW)
     pms = kpis["postmortems"]
     assert (pms["required"], pms["published"], pms["overdue"], pms["pending"]) == (3, 2, 1, 0)
+    # Published 3 days after sev2 resolved: within SEV-1's 5 days counted from sev1's resolution.
+    assert pms["published_late"] == 0
     assert pms["completion_rate"] == pytest.approx(2 / 3)
     assert pms["open_incidents_meeting_policy"] == 1
     assert pms["reasons"]["severity"] == 2 and pms["reasons"]["late_detection"] == 1
@@ -236,3 +238,12 @@ def test_kpis_json_serialisable_and_has_spec_keys():
         assert set(fig[metric]) >= {"n", "median", "p90", "mean", "ci95"}
     assert fig["volume"] == 12
     assert fig["time_to_resolve"]["median"] == statistics.median([(30 + n) * 60.0 for n in range(12)])
+
+
+def test_late_publication_counts_as_published_late():
+    sev1 = timed("sev1", ts("2026-10-01T10:00:00Z"), 1, 1, 60, severity="SEV-1")
+    pm = postmortem("pm", ["sev1"], published=sev1.resolved_at + timedelta(days=6))  # due after 5 days
+    pms = compute_kpis(model(config(SERVICES), [sev1], postmortems=[pm]), NOW)["postmortems"]
+    assert (pms["required"], pms["published"], pms["published_late"], pms["overdue"]) == (1, 1, 1, 0)
+    assert pms["completion_rate"] == 1.0
+    assert pms["time_to_publish"]["mean"] == 6 * 86400

@@ -41,7 +41,7 @@ def test_single_value_is_every_percentile():
 @pytest.mark.parametrize(("n", "has_median", "has_p90"), [(0, False, False), (1, False, False), (9, False, False), (10, True, False), (29, True, False), (30, True, True)])
 def test_not_enough_data_thresholds(n, has_median, has_p90):
     xs = [float(60 * (i % 7) + i) for i in range(n)]
-    s = summarize(xs, "k")
+    s = summarize(xs)
     assert s["n"] == n
     assert (s["median"] is not None) == has_median
     assert (s["ci95"] is not None) == has_median
@@ -86,7 +86,8 @@ def test_bootstrap_matches_resampling(which, n):
 def test_bootstrap_is_deterministic():
     xs = sorted(float(i * i) for i in range(50))
     assert bootstrap_ci(xs, MEDIAN, seed=3) == bootstrap_ci(xs, MEDIAN, seed=3)
-    assert summarize(xs, "a") == summarize(list(reversed(xs)), "a")
+    assert summarize(xs) == summarize(list(reversed(xs)))
+    assert bootstrap_ci(xs, MEDIAN) == bootstrap_ci(list(xs), MEDIAN)
 
 
 @settings(max_examples=100, deadline=None)

@@ -66,14 +66,14 @@ def _resolved_by(incident: Incident, now: datetime) -> bool:
     return incident.resolved_at is not None and incident.resolved_at <= now
 
 
-def _figure(incidents: Sequence[Incident], durations: dict[str, dict[str, float | None]], now: datetime, key: str) -> dict:
+def _figure(incidents: Sequence[Incident], durations: dict[str, dict[str, float | None]], now: datetime) -> dict:
     fig: dict = {
         "volume": len(incidents),
         "open": sum(1 for i in incidents if not _resolved_by(i, now)),
     }
     for metric in METRICS:
         values = [d for i in incidents if (d := durations[i.id][metric]) is not None]
-        fig[metric] = summarize(values, f"{key}/{metric}")
+        fig[metric] = summarize(values)
     customers = sum(1 for i in incidents if i.detection == "customer_report")
     fig["customer_reported"] = {
         "n": len(incidents),
@@ -143,20 +143,23 @@ def _response_targets(model: Model, incidents: Sequence[Incident], now: datetime
 def _postmortems(model: Model, incidents: Sequence[Incident], now: datetime) -> dict:
     config = model.config
     in_scope = {i.id for i in incidents}
-    published_for: set[str] = set()
+    by_id = {i.id: i for i in model.incidents}
+    published_for: dict[str, datetime] = {}  # incident id -> first publication of a linked post-mortem
     publish_seconds: list[float] = []
     for pm in model.postmortems:
         if pm.status != "published" or pm.published_at is None or pm.published_at > now:
             continue
-        linked = [model.incident(iid) for iid in pm.incidents]
+        linked = [by_id.get(iid) for iid in pm.incidents]
         if not any(iid in in_scope for iid in pm.incidents):
             continue
-        published_for.update(pm.incidents)
+        for iid in pm.incidents:
+            if iid not in published_for or pm.published_at < published_for[iid]:
+                published_for[iid] = pm.published_at
         # Time to publish runs from the resolution of the latest linked incident.
         if linked and all(i is not None and _resolved_by(i, now) for i in linked):
             latest = max(i.resolved_at for i in linked if i is not None and i.resolved_at is not None)
             publish_seconds.append((pm.published_at - latest).total_seconds())
-    required = published = overdue = pending = open_meeting_policy = 0
+    required = published = late = overdue = pending = open_meeting_policy = 0
     reasons = dict.fromkeys(REASON_CODES, 0)
     for inc in incidents:
         triggers = postmortem_triggers(inc, config, now)
@@ -168,10 +171,12 @@ def _postmortems(model: Model, incidents: Sequence[Incident], now: datetime) -> 
         required += 1
         for code, _ in triggers:
             reasons[code] += 1
+        due = postmortem_due(inc, config)
         if inc.id in published_for:
             published += 1
+            if due is not None and published_for[inc.id] > due:
+                late += 1
         else:
-            due = postmortem_due(inc, config)
             if due is not None and now > due:
                 overdue += 1
             else:
@@ -179,12 +184,13 @@ def _postmortems(model: Model, incidents: Sequence[Incident], now: datetime) -> 
     return {
         "required": required,
         "published": published,
+        "published_late": late,
         "pending": pending,
         "overdue": overdue,
         "completion_rate": published / required if required else None,
         "open_incidents_meeting_policy": open_meeting_policy,
         "reasons": reasons,
-        "time_to_publish": summarize(publish_seconds, "postmortems/time_to_publish"),
+        "time_to_publish": summarize(publish_seconds),
     }
 
 
@@ -266,8 +272,8 @@ def compute_kpis(
         by_category.setdefault(inc.category or UNCATEGORISED, []).append(inc)
         by_quarter[quarter_key(inc.started_at, tz)].append(inc)
 
-    def figures(group: str, members: dict[str, list[Incident]]) -> dict:
-        return {key: _figure(items, durations, now, f"{group}/{key}") for key, items in members.items()}
+    def figures(members: dict[str, list[Incident]]) -> dict:
+        return {key: _figure(items, durations, now) for key, items in members.items()}
 
     return {
         "now": format_timestamp(now),
@@ -282,11 +288,11 @@ def compute_kpis(
             "change_test": TEST_NAME,
             "alpha": ALPHA,
         },
-        "overall": _figure(incidents, durations, now, "overall"),
-        "severity": figures("severity", by_severity),
-        "service": figures("service", by_service),
-        "category": figures("category", by_category),
-        "quarter": figures("quarter", by_quarter),
+        "overall": _figure(incidents, durations, now),
+        "severity": figures(by_severity),
+        "service": figures(by_service),
+        "category": figures(by_category),
+        "quarter": figures(by_quarter),
         "response_targets": _response_targets(model, incidents, now),
         "postmortems": _postmortems(model, incidents, now),
         "action_items": _action_items(model, incidents, now, scoped=since is not None or service_ids is not None),

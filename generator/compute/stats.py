@@ -18,6 +18,7 @@ import math
 import random
 import statistics
 from collections.abc import Sequence
+from functools import lru_cache
 
 MIN_N_MEDIAN = 10
 MIN_N_P90 = 30
@@ -65,19 +66,44 @@ def p90(values: Sequence[float]) -> float:
     return cut_point(sorted(values), P90)
 
 
-def bootstrap_ci(
-    sorted_values: Sequence[float],
-    which: tuple[int, int],
-    seed: int,
-    resamples: int = BOOTSTRAP_RESAMPLES,
-) -> tuple[float, float]:
-    """Percentile-bootstrap 95% interval for a cut point (e.g. the median).
+@lru_cache(maxsize=512)
+def _resample_ranks(n: int, which: tuple[int, int], resamples: int, seed: int) -> tuple[tuple[int, int], ...]:
+    """For each bootstrap resample of n values: the sorted-data indexes its statistic interpolates.
 
     Resampling n values with replacement and sorting them is equivalent to
     drawing n uniform numbers ``U`` and taking ``x[floor(n * U)]`` in order, and
-    the r-th smallest of n uniforms follows Beta(r, n + 1 - r). So each
-    resample's needed order statistics are drawn directly: two draws per
-    resample instead of n draws and a sort, with the same distribution.
+    the r-th smallest of n uniforms follows Beta(r, n + 1 - r); given it, the
+    next one is the smallest of the remaining n - r uniforms above it. So each
+    resample's two needed order statistics are drawn directly: two draws per
+    resample instead of n draws and a sort, with the same distribution. The
+    draws depend only on n and the statistic, so they are shared (cached).
+    """
+    rng = random.Random(seed)
+    i, k = which
+    j, delta = divmod(i * (n - 1), k)  # the statistic uses resample ranks j and j+1 (0-based)
+    top = n - 1
+    out = []
+    for _ in range(resamples):
+        u = rng.betavariate(j + 1, n - j)  # the (j+1)-th smallest of n uniforms
+        low = min(int(u * n), top)
+        if delta:
+            nxt = u + (1 - u) * (1 - rng.random() ** (1 / (n - j - 1)))
+            out.append((low, min(int(nxt * n), top)))
+        else:
+            out.append((low, low))
+    return tuple(out)
+
+
+def bootstrap_ci(
+    sorted_values: Sequence[float],
+    which: tuple[int, int],
+    seed: int | None = None,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+) -> tuple[float, float]:
+    """Percentile-bootstrap 95% interval for a cut point (e.g. the median) of sorted data.
+
+    The seed defaults to one derived from n and the statistic, so the same
+    data always gets the same interval.
     """
     xs = sorted_values
     n = len(xs)
@@ -85,28 +111,19 @@ def bootstrap_ci(
         raise ValueError("no data")
     if n == 1:
         return xs[0], xs[0]
-    rng = random.Random(seed)
+    if seed is None:
+        seed = seed_for(f"bootstrap/{n}/{which[0]}/{which[1]}/{resamples}")
     i, k = which
-    j, delta = divmod(i * (n - 1), k)  # the statistic uses resample ranks j and j+1 (0-based)
-
-    def pick(u: float) -> float:
-        return xs[min(int(u * n), n - 1)]
-
-    draws = []
-    for _ in range(resamples):
-        u = rng.betavariate(j + 1, n - j)  # the (j+1)-th smallest of n uniforms
-        low = pick(u)
-        if delta:
-            # Given it, the next one is the smallest of n-j-1 uniforms on (u, 1).
-            nxt = u + (1 - u) * (1 - rng.random() ** (1 / (n - j - 1)))
-            draws.append((low * (k - delta) + pick(nxt) * delta) / k)
-        else:
-            draws.append(low)
-    draws.sort()
+    delta = (i * (n - 1)) % k
+    ranks = _resample_ranks(n, which, resamples, seed)
+    if delta:
+        draws = sorted((xs[a] * (k - delta) + xs[b] * delta) / k for a, b in ranks)
+    else:
+        draws = sorted(xs[a] for a, _ in ranks)
     return cut_point(draws, (1, 40)), cut_point(draws, (39, 40))
 
 
-def summarize(values: Sequence[float], key: str) -> dict:
+def summarize(values: Sequence[float]) -> dict:
     """``{"n", "median", "p90", "mean", "ci95", "p90_ci95"}`` with the honesty thresholds applied.
 
     ``ci95`` is the interval for the median. ``mean`` is outlier-sensitive and
@@ -120,10 +137,10 @@ def summarize(values: Sequence[float], key: str) -> dict:
     out["mean"] = statistics.fmean(xs)
     if n >= MIN_N_MEDIAN:
         out["median"] = cut_point(xs, MEDIAN)
-        out["ci95"] = list(bootstrap_ci(xs, MEDIAN, seed_for(key + "/median")))
+        out["ci95"] = list(bootstrap_ci(xs, MEDIAN))
     if n >= MIN_N_P90:
         out["p90"] = cut_point(xs, P90)
-        out["p90_ci95"] = list(bootstrap_ci(xs, P90, seed_for(key + "/p90")))
+        out["p90_ci95"] = list(bootstrap_ci(xs, P90))
     return out
 
 
