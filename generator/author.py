@@ -695,7 +695,7 @@ def update_incident(
         raise AuthoringError(f"unknown status {status!r}", f"use one of {', '.join(INCIDENT_STATUSES)}")
     message = _check_text(message, "message", one_line=False)
     facts = read_site_facts(root)
-    changes = _check_services(facts, services, IMPACTS, None) if services else {}
+    changes = _check_services(facts, services, ("operational", *IMPACTS), None) if services else {}
     sev = normalize_severity(severity) if severity else None
     if eta is not None:
         eta = _utc(eta)

@@ -55,7 +55,8 @@ UPDATE = Schema("update", "One entry of `updates`, in time order.", (
     Field("status", "enum", "Incident status from this moment.", required=True, choices=m.INCIDENT_STATUSES),
     Field("message", "text", "What customers read: what is happening and what is being done.", required=True,
           max_len=5000),
-    Field("services", "impact_map", "Impact changes from this moment: service id -> impact."),
+    Field("services", "update_impact_map", "Impact changes from this moment: service id -> impact, or operational "
+          "when that service has recovered while the incident goes on."),
     Field("severity", "severity", "Escalation or de-escalation from this moment (SEV-1..SEV-4, P1..P4)."),
     Field("eta", "timestamp", "Expected resolution, shown while the incident is open."),
 ))
@@ -391,6 +392,7 @@ CONVERTERS: dict[str, Callable[[Collector, Y, Field, str], Any]] = {
     "enum": _enum,
     "severity": _severity,
     "impact_map": lambda c, y, f, w: _impact_map(c, y, f, w, m.IMPACTS),
+    "update_impact_map": lambda c, y, f, w: _impact_map(c, y, f, w, ("operational", *m.IMPACTS)),
     "maintenance_map": lambda c, y, f, w: _impact_map(c, y, f, w, ("under_maintenance", *m.IMPACTS)),
     "bool": _bool,
     "text_list": _text_list,

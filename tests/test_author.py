@@ -301,8 +301,21 @@ def test_update_refuses_unknown_service(repo: Path) -> None:
 
 def test_update_refuses_impact_words_validate_would_reject(repo: Path) -> None:
     declare(repo)
-    _untouched(repo, "update", INC, "--status", "monitoring", "-m", "x", "--service", "api=operational",
-               "--now", T_LATER, says="unknown impact 'operational'")
+    _untouched(repo, "update", INC, "--status", "monitoring", "-m", "x", "--service", "api=under_maintenance",
+               "--now", T_LATER, says="unknown impact 'under_maintenance'")
+
+
+def test_update_can_mark_one_service_recovered(repo: Path) -> None:
+    from generator.compute.status import service_statuses
+
+    path = declare(repo, "--service", "dashboard=degraded_performance")
+    ok("update", INC, "--status", "monitoring", "-m", "The API has recovered.", "--service", "api=operational",
+       "--now", T_LATER, "--root", str(repo))
+    assert problems(repo, T_LATER) == []
+    assert load_front(path)["updates"][-1]["services"] == {"api": "operational"}
+    model, _ = check_repository(repo, ts(T_LATER))
+    statuses = service_statuses(model, ts(T_LATER))
+    assert statuses["api"] == "operational" and statuses["dashboard"] == "degraded_performance"
 
 
 def test_update_refuses_symlink(repo: Path) -> None:
