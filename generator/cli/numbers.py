@@ -294,7 +294,7 @@ def kpis_table(doc: dict, groups: Sequence[str]) -> str:
     items = doc["action_items"]
     sections.append(
         "Post-mortems (when one is required: docs/computations.md)\n"
-        f"required {pms['required']}, published {pms['published']}, pending {pms['pending']}, overdue {pms['overdue']}; "
+        f"required {pms['required']}, published {pms['published']} ({pms['published_late']} after the due date), pending {pms['pending']}, overdue {pms['overdue']}; "
         f"completion {format_share(pms['completion_rate'])}\n"
         f"open incidents already meeting the policy: {pms['open_incidents_meeting_policy']}\n"
         f"time to publish (median): {format_stat(publish)}"
@@ -339,7 +339,7 @@ def kpis_csv(doc: dict, groups: Sequence[str]) -> str:
     for sev, t in doc["response_targets"].items():
         rows.append(["response_targets", sev, "share_met", t["n"], t["share_met"], *[None] * 5, t["target"]])
     pms = doc["postmortems"]
-    for metric in ("required", "published", "pending", "overdue", "completion_rate"):
+    for metric in ("required", "published", "published_late", "pending", "overdue", "completion_rate"):
         rows.append(["postmortems", "all", metric, pms["required"], pms[metric], *[None] * 6])
     tp = pms["time_to_publish"]
     low, high = tp["ci95"] or (None, None)
