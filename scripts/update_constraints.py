@@ -10,6 +10,9 @@ interpreter, and pins each one at its installed version: `pip freeze`, filtered 
 project needs. Every install (scripts/test.sh, the workflows) then uses
 `pip install -c constraints.txt`, so CI, developers and users of the template get the same
 versions, and a new release on the index cannot slip in unreviewed.
+
+Every pin must also install on Debian 12's Python 3.11.2 (scripts/test.sh uses it on a fresh
+Debian machine); tests/test_constraints.py checks that, and names the package to hold back.
 """
 
 from __future__ import annotations
