@@ -38,8 +38,8 @@ def histories(draw):
     def at(minute: int) -> datetime:
         return base + timedelta(minutes=minute)
 
-    def impacts():
-        return draw(st.dictionaries(st.sampled_from(SERVICES), st.sampled_from(IMPACT_WORDS), min_size=1, max_size=2))
+    def impacts(words=IMPACT_WORDS):
+        return draw(st.dictionaries(st.sampled_from(SERVICES), st.sampled_from(words), min_size=1, max_size=2))
 
     incidents = []
     for n in range(draw(st.integers(0, 4))):
@@ -49,7 +49,8 @@ def histories(draw):
         ups = [update(at(start))]
         for _ in range(draw(st.integers(0, 3))):
             change = draw(st.integers(0, length))
-            ups.append(update(at(start + change), "identified", services=impacts()))
+            # An update may also mark a service operational while the incident goes on.
+            ups.append(update(at(start + change), "identified", services=impacts(IMPACT_WORDS + ("operational",))))
         ups.sort(key=lambda u: u.at)
         mitigated = None
         if draw(st.booleans()):
@@ -156,7 +157,7 @@ class Oracle:
                 worst = None
                 for inc in mdl.incidents:
                     word = impact_at(inc, t, self.now).get(svc.id)
-                    if word and (worst is None or IMPACT_RANK[word] > IMPACT_RANK[worst]):
+                    if word and word != "operational" and (worst is None or IMPACT_RANK[word] > IMPACT_RANK[worst]):
                         worst = word
                 row.append((in_maint, self.weights[worst] if worst else 0.0))
             self.minutes[svc.id] = row

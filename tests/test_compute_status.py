@@ -98,3 +98,14 @@ def test_unknown_services_are_ignored_and_all_configured_are_listed():
     assert set(got) == {"api", "web", "db"}
     assert overall_status(got) == "operational"
     assert overall_status({}) == "operational"
+
+
+def test_update_can_mark_one_service_operational():
+    start = ts("2026-11-26T10:00:00Z")
+    inc = incident(
+        "i1",
+        {"api": "major_outage", "web": "major_outage"},
+        start,
+        updates=[update(start), update(ts("2026-11-26T11:00:00Z"), "monitoring", services={"web": "operational"})],
+    )
+    assert statuses([inc]) == {"api": "major_outage", "web": "operational", "db": "operational"}

@@ -285,3 +285,19 @@ def test_percent_never_shows_100_with_downtime(tracked, down, weight, places):
     shown = format_percent(value, places)
     assert not shown.startswith("100")
     assert float(shown.rstrip("%")) <= value
+
+
+def test_operational_update_ends_impact_for_that_service():
+    start = ts("2026-06-10T10:00:00Z")
+    inc = incident(
+        "i1",
+        {"api": "major_outage"},
+        start,
+        resolved=ts("2026-06-10T11:00:00Z"),
+        updates=[
+            update(start),
+            update(ts("2026-06-10T10:20:00Z"), "monitoring", services={"api": "operational"}),
+            update(ts("2026-06-10T11:00:00Z"), "resolved"),
+        ],
+    )
+    assert uptime_24h([inc]) == pytest.approx(100 - 100 * 20 / 1440)
