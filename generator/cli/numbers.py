@@ -28,8 +28,10 @@ from generator.compute.display import (
 )
 from generator.compute.kpis import METRICS, compute_kpis
 from generator.compute.uptime import WINDOWS, ServiceUptime, compute_uptime, uptime_json
-from generator.model import Model, Problem
+from generator.model import Model
+from generator.report import format_text
 from generator.timeparse import format_timestamp
+from generator.validate import check_repository
 
 F = TypeVar("F", bound=Callable[..., Any])
 KPI_GROUPS = ("severity", "service", "category", "quarter")
@@ -46,25 +48,15 @@ METRIC_LABELS = {
 
 def _load(root: Path, now: datetime) -> Model:
     """Load and validate; on errors print them and exit 1 (warnings are only counted)."""
-    from generator.validate import check_repository
-
     model, problems = check_repository(root, now)
     errors = [p for p in problems if p.level == "error"]
     if errors:
-        click.echo(_problems_text(problems), err=True, nl=False)
+        click.echo(format_text(problems), err=True, nl=False)
         raise SystemExit(1)
     if problems:
         count = len(problems)
         click.echo(f"note: {count} warning{'s' * (count != 1)}; run `statuspress validate` to see them", err=True)
     return model
-
-
-def _problems_text(problems: list[Problem]) -> str:
-    try:
-        from generator.report import format_text
-    except ImportError:  # reporters not available: one plain line per problem
-        return "".join(f"{p.path}:{p.line}: {p.code} {p.message}\n" for p in problems)
-    return format_text(problems)
 
 
 def _check_services(model: Model, services: Sequence[str]) -> list[str] | None:
@@ -219,6 +211,7 @@ def uptime(fmt: str, now: datetime | None, since: datetime | None, services: tup
     """Uptime per service: 24h, 7d, 30d, 90d, 365d, each month, each bar day; error budgets.
 
     Uptime = 1 - weighted impact time / (window - maintenance), see docs/computations.md.
+
     Exit status: 0 ok, 1 the repository has errors, 2 usage.
 
     \b
@@ -368,6 +361,7 @@ def kpis(fmt: str, now: datetime | None, since: datetime | None, services: tuple
     Medians and p90 with n and a bootstrap 95% interval; "not enough data (n=k)"
     below n=10 (median) or n=30 (p90). Quarter-on-quarter changes are named only
     when a Mann-Whitney U test finds them at 5%. Definitions: docs/computations.md.
+
     Exit status: 0 ok, 1 the repository has errors, 2 usage.
 
     \b
