@@ -24,6 +24,8 @@ have java || missing+=(default-jre-headless)
 [[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
 have npm || missing+=(nodejs npm)
 have git || missing+=(git)
+# Playwright's bundled Node.js (the driver that talks to Chromium) links libatomic.
+/sbin/ldconfig -p 2>/dev/null | grep -q 'libatomic\.so\.1' || missing+=(libatomic1)
 have python3 || missing+=(python3 python3-venv)
 if have python3 && ! python3 -m pip --version >/dev/null 2>&1 && ! python3 -c 'import ensurepip' 2>/dev/null; then
   missing+=(python3-venv)
@@ -55,6 +57,8 @@ elif ! python3 -m pip --version >/dev/null 2>&1 \
   || python3 -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))'; then
   [[ -x .venv/bin/python ]] || { log "python3 -m venv .venv"; python3 -m venv .venv; }
   python=.venv/bin/python
+  # Console scripts installed there (zizmor, statuspress) must be found by the tests too.
+  export VIRTUAL_ENV="$PWD/.venv" PATH="$PWD/.venv/bin:$PATH"
 fi
 python_ok='import sys; sys.exit(sys.version_info < (3, 11))'
 "$python" -c "$python_ok" || { log "Python 3.11 or newer needed, found $("$python" -V 2>&1)"; exit 1; }

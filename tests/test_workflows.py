@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -322,7 +323,8 @@ def test_zizmor_catches_template_injection(tmp_path: Path) -> None:
 
 
 def _zizmor(target: Path) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("zizmor")
+    # Next to this interpreter first: a venv's console scripts need not be on PATH.
+    exe = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
     assert exe, "zizmor not installed: pip install -e '.[test]'"
     return subprocess.run(
         [exe, "--offline", "--no-progress", "--format", "json", "--persona", "pedantic", str(target)],

@@ -237,7 +237,14 @@ class Browser:
         self.timeout_ms = timeout_ms
         self.blocked_requests: list[str] = []
         self._axe_source = AXE_JS.read_text(encoding="utf-8")
-        self._playwright = sync_playwright().start()
+        try:
+            self._playwright = sync_playwright().start()
+        except Exception as exc:
+            # The driver is a Node.js binary inside the wheel; its own error is on stderr above.
+            raise ToolMissing(
+                f"Playwright's driver did not start ({exc}); on Debian it needs libatomic1 "
+                "(apt-get install libatomic1, or run: bash scripts/test.sh)"
+            ) from exc
         try:
             self._browser = self._playwright.chromium.launch(
                 executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
