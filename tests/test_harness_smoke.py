@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -121,3 +124,35 @@ def test_vnu_passes_valid_and_flags_broken_html(tmp_path: Path) -> None:
         "Stray end tag" not in m.message
         for m in validate_html([bad], ignore=["Stray end tag"])[bad.resolve()]
     )
+
+
+@pytest.mark.parametrize(("allow", "expected_rc", "expected"), [("", 1, "1 error"), ("1", 0, "1 skipped")])
+def test_missing_browser_fails_unless_explicitly_allowed(
+    tmp_path: Path, allow: str, expected_rc: int, expected: str
+) -> None:
+    # CI must never pass by skipping the browser tests: a missing Chromium is an error there.
+    env = dict(
+        os.environ,
+        STATUSPRESS_CHROMIUM=str(tmp_path / "no-such-chromium"),
+        STATUSPRESS_ALLOW_NO_BROWSER=allow,
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"{Path(__file__).resolve()}::test_server_serves_directory_index",
+        ],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == expected_rc, output
+    assert expected in output, output
+    assert "Chromium not found" in output, output
