@@ -64,3 +64,33 @@ def diff(base: str, fmt: str, now, root: Path) -> None:
     if errors:
         click.echo(format_text(errors), err=True, nl=False)
         raise SystemExit(1)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@now_option
+def init(directory: Path, force: bool, now) -> None:
+    """Scaffold a new status repository in DIRECTORY (default: here).
+
+    Writes site_config.yml with commented examples, content/ with one example incident,
+    the GitHub Actions workflows (validate pull requests, deploy to Pages), theme/ overrides
+    and a README for contributors. It validates and builds at once. Existing files are
+    never overwritten unless --force is given.
+
+    \b
+    Example:
+      statuspress init my-status && cd my-status && statuspress build --out site
+    """
+    from generator.init import InitError, write_scaffold
+
+    try:
+        written = write_scaffold(directory, resolve_now(now), force=force)
+    except InitError as exc:
+        raise click.ClickException(f"{exc.message} (hint: {exc.hint})" if exc.hint else exc.message) from exc
+    except OSError as exc:
+        raise click.ClickException(f"cannot write to {directory}: {exc.strerror or exc}") from exc
+    for rel in written:
+        click.echo(f"  {rel}")
+    click.echo(f"created a status repository in {directory} ({len(written)} files). Next: cd {directory} && "
+               "statuspress validate && statuspress serve")

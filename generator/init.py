@@ -1,0 +1,102 @@
+"""`statuspress init`: the files of a new status repository, made in memory, then written.
+
+Nothing existing is overwritten unless asked (``force``); every file is listed first, so a
+refusal happens before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from generator import __version__
+from generator.timeparse import format_timestamp
+
+SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
+THEME = Path(__file__).resolve().parent / "theme"  # the theme shipped with statuspress
+
+
+class InitError(Exception):
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def example_incident(now: datetime) -> tuple[str, str]:
+    """A resolved example incident from yesterday, so the new site validates and builds at once."""
+    start = (now - timedelta(days=1)).replace(second=0, microsecond=0)
+    t = [format_timestamp(start + timedelta(minutes=m)) for m in (0, 4, 9, 31, 48)]
+    name = f"{start:%Y-%m-%d}-example-dashboard-slowness.md"
+    text = f"""---
+# An example: edit or delete it. `statuspress new incident` writes files like this one.
+title: Dashboard pages loading slowly
+severity: SEV-4
+services:
+  dashboard: degraded_performance
+started_at: {t[0]}
+detected_at: {t[1]}
+acknowledged_at: {t[2]}
+resolved_at: {t[4]}
+detection: synthetic
+category: capacity
+updates:
+  - at: {t[2]}
+    status: investigating
+    message: Some dashboard pages are loading slowly. We are looking into it.
+  - at: {t[3]}
+    status: monitoring
+    message: We added capacity and page load times are back to normal. We are watching closely.
+  - at: {t[4]}
+    status: resolved
+    message: Page load times have stayed normal. This incident is resolved.
+---
+An example incident. Everything below the front-matter is shown on the incident page.
+"""
+    return f"content/incidents/{name}", text
+
+
+def scaffold_files(now: datetime) -> dict[str, bytes]:
+    """Relative path -> content for a new status repository."""
+    files: dict[str, bytes] = {
+        "site_config.yml": (SCAFFOLD / "site_config.yml").read_bytes(),
+        "README.md": (SCAFFOLD / "README.md").read_bytes(),
+        ".gitignore": (SCAFFOLD / "gitignore").read_bytes(),
+        "content/maintenance/.gitkeep": b"",
+        "content/postmortems/.gitkeep": b"",
+    }
+    path, text = example_incident(now)
+    files[path] = text.encode()
+    for workflow in sorted((SCAFFOLD / ".github" / "workflows").glob("*.yml")):
+        body = workflow.read_text(encoding="utf-8")
+        # A status repository pins the statuspress release it was made with.
+        body = body.replace("python -m pip install statuspress", f'python -m pip install "statuspress=={__version__}"')
+        files[f".github/workflows/{workflow.name}"] = body.encode()
+    for item in sorted(THEME.rglob("*")):
+        if item.is_file():
+            files[f"theme/{item.relative_to(THEME).as_posix()}"] = item.read_bytes()
+    return files
+
+
+def write_scaffold(target: Path, now: datetime, force: bool = False) -> list[str]:
+    """Write the scaffold into ``target``; return the relative paths written."""
+    files = scaffold_files(now)
+    if target.exists() and not target.is_dir():
+        raise InitError(f"{target} exists and is not a folder", "choose another DIR")
+    existing = sorted(rel for rel in files if (target / rel).exists() or (target / rel).is_symlink())
+    if existing and not force:
+        shown = ", ".join(existing[:5]) + (f" and {len(existing) - 5} more" if len(existing) > 5 else "")
+        raise InitError(f"would overwrite {shown}", "use another folder, or --force to overwrite them")
+    for rel, data in files.items():
+        dest = target / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.is_symlink():
+            dest.unlink()  # never write through a link (only reached with --force)
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".statuspress-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dest)
+    return sorted(files)
