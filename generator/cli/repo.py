@@ -34,8 +34,12 @@ def extract_revision(root: Path, rev: str, into: Path) -> None:
     data = _git(root, "archive", "--format=tar", f"{rev}:{prefix}")
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         members = [m for m in tar.getmembers()
-                   if m.name == "site_config.yml" or m.name.startswith("content/") or m.name == "content"]
-        tar.extractall(into, members=members, filter="data")
+                   if (m.name == "site_config.yml" or m.name.startswith("content/") or m.name == "content")
+                   and (m.isfile() or m.isdir()) and ".." not in m.name.split("/")]
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(into, members=members, filter="data")
+        else:  # Python < 3.11.4: the member list above already holds only plain files and folders inside
+            tar.extractall(into, members=members)
 
 
 @main.command()
