@@ -26,6 +26,7 @@ import contextlib
 import io
 import logging
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -114,6 +115,23 @@ class _StatuspressPlugin(BasePlugin):
         meta["sp_labels"] = [_markup(label) for label in spec.labels]
         page.meta = meta
         return markdown
+
+    def on_post_page(self, output: str, *, page, config):  # type: ignore[override]
+        return valid_toggles(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config):  # type: ignore[override]
+        return valid_toggles(output_content) if template_name.endswith(".html") else output_content
+
+
+# Material's base template puts autocomplete="off" on its checkbox toggles (drawer, search);
+# HTML allows that attribute only on text-like inputs, so the validator rejects every page.
+# The template cannot be overridden piecemeal (and a copy would pin Material's asset hashes),
+# so the attribute is removed from exactly those checkbox inputs here.
+_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkbox"[^>]*?) autocomplete="off"')
+
+
+def valid_toggles(html: str) -> str:
+    return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
 
 
 def _palette() -> list[dict[str, object]]:
