@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import sys
 import tempfile
 from datetime import datetime
@@ -106,9 +107,14 @@ def serve(host: str, port: int, internal: bool, drafts: bool, now, root: Path) -
             return
         click.echo(f"statuspress: rebuilt {result.pages} pages; serving {base_url}", err=True)
 
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt  # `kill` stops the preview as Ctrl-C does, removing its temp folder
+
     watch = [root / "content", root / "site_config.yml", root / "theme"]
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         site_dir.mkdir()
         serve_site(rebuild, watch, site_dir, host=host, port=port)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(scratch, ignore_errors=True)

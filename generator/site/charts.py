@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from generator.compute.display import format_seconds
 from generator.compute.kpis import incident_durations
 from generator.compute.localtime import quarter_key, quarter_sequence
+from generator.compute.stats import MIN_N_MEDIAN, median
 from generator.model import Incident, severity_rank
 from generator.site.visibility import SiteContext
 
@@ -154,7 +155,7 @@ def _draw_volume(ax, chart: Chart) -> None:  # type: ignore[no-untyped-def]
     top = max(bottom, default=0.0)
     ax.set_ylim(0, max(1.0, top) * 1.15)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(title="Severity", frameon=False, loc="upper left", ncols=4)
+    ax.legend(title="Severity", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
 _TICKS = ((60, "1 min"), (600, "10 min"), (3600, "1 h"), (6 * 3600, "6 h"), (86400, "1 d"), (7 * 86400, "7 d"))
@@ -169,9 +170,9 @@ def _draw_durations(ax, chart: Chart) -> None:  # type: ignore[no-untyped-def]
         ys = [row + ((i % 5) - 2) * 0.06 for i in range(len(vals))]
         marker = {"SEV-1": "X", "SEV-2": "D", "SEV-3": "o", "SEV-4": "s"}.get(sev, "o")
         ax.scatter(vals, ys, s=22, color=colour, marker=marker, alpha=0.85, linewidths=0)
-        if vals:
-            mid = sorted(vals)[len(vals) // 2] if len(vals) % 2 else (
-                sorted(vals)[len(vals) // 2 - 1] + sorted(vals)[len(vals) // 2]) / 2
+        if len(vals) >= MIN_N_MEDIAN:
+            # Same rule as the tables: no median below n=10.
+            mid = median(vals)
             ax.plot([mid, mid], [row - 0.3, row + 0.3], color="#111827", linewidth=1.5)
     ax.set_xscale("log")
     lo = min(all_values, default=60.0)
@@ -184,7 +185,7 @@ def _draw_durations(ax, chart: Chart) -> None:  # type: ignore[no-untyped-def]
     ax.set_yticks(range(len(labels)), labels)
     ax.set_ylim(-0.6, len(labels) - 0.4)
     ax.invert_yaxis()
-    ax.set_xlabel("Duration (log scale); vertical line: middle value")
+    ax.set_xlabel(f"Duration (log scale); vertical line: median (where n >= {MIN_N_MEDIAN})")
     ax.grid(axis="x", color="#e5e7eb", linewidth=0.6)
     ax.set_axisbelow(True)
 

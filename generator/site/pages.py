@@ -754,11 +754,19 @@ def service_page(facts: _Facts, svc: Service) -> Page:
         for key in sorted(up.months, reverse=True):
             y, m = int(key[:4]), int(key[5:7])
             rows.append(f'<tr><th scope="row">{esc(_MONTH_NAMES[m - 1])} {y}</th><td>{esc(format_percent(up.months[key]))}</td></tr>')
-        parts.append(_scroll_table(
-            "Monthly uptime",
-            '<table class="sp-table"><thead><tr><th scope="col">Month</th><th scope="col">Uptime</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>',
-        ))
+
+        def month_table(label: str, chunk: list[str]) -> str:
+            return _scroll_table(
+                label,
+                '<table class="sp-table"><thead><tr><th scope="col">Month</th><th scope="col">Uptime</th></tr></thead>'
+                f'<tbody>{"".join(chunk)}</tbody></table>',
+            )
+
+        # The last year in view; older months one click away, so the page stays short.
+        parts.append(month_table("Monthly uptime", rows[:12]))
+        if rows[12:]:
+            parts.append('<details class="sp-detail"><summary>Earlier months</summary>'
+                         + month_table("Earlier months", rows[12:]) + "</details>")
 
     parts.append(_heading(f"Daily, last {len(up.days)} days", "daily"))
     rows = []
