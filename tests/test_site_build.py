@@ -354,3 +354,60 @@ def test_serve_is_wired_to_the_same_pipeline() -> None:
 def test_build_help_lists_flags(flag: str) -> None:
     result = CliRunner().invoke(main, ["build", "--help"], catch_exceptions=False)
     assert flag in result.output and "--base-url" in result.output and "Example:" in result.output
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(predicate, timeout: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_serve_previews_and_rebuilds_on_change(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import urllib.request
+
+    root = copy_example(tmp_path / "repo")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    cmd = [sys.executable, "-c", "from generator.cli import main; main()", "serve", "--root", str(root),
+           "--port", str(port), "--now", EXAMPLE_NOW]
+    url = f"http://127.0.0.1:{port}/incidents/2026-11-26-nordic-card-payment-timeouts/"
+
+    def fetch() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local test server
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    with log.open("w") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=tmp_path)
+        try:
+            assert _wait_for(lambda: "Some card payments in Nordic currencies" in fetch()), log.read_text()
+            incident = root / "content" / "incidents" / "2026-11-26-nordic-card-payment-timeouts.md"
+            text = incident.read_text(encoding="utf-8")
+            incident.write_text(text.replace("title: Some card payments", "title: Edited, some card payments"),
+                                encoding="utf-8")
+            assert _wait_for(lambda: "Edited, some card payments" in fetch()), log.read_text()
+            # Broken content: the report is printed and the last good preview stays up.
+            incident.write_text(text.replace("detected_at: 2026-11-26T07:44:00Z", "detected_at: 2026-11-26T07:44:00"),
+                                encoding="utf-8")
+            assert _wait_for(lambda: "not rebuilt" in log.read_text()), log.read_text()
+            assert "E012" in log.read_text() and "Edited, some card payments" in fetch()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
