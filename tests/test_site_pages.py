@@ -139,3 +139,16 @@ def test_history_pages_cover_every_month() -> None:
     months = [m for p in history for m in re.findall(r"\{#(\d{4}-\d\d)\}", p.markdown)]
     assert months[0] == "2026-11" and months[-1] == "2026-03" and len(months) == len(set(months)) == 9
     assert all(len(re.findall(r"\{#\d{4}-\d\d\}", p.markdown)) <= 3 for p in history)
+
+
+def test_public_kpis_when_configured() -> None:
+    from dataclasses import replace
+
+    model = sample_model()
+    model = replace(model, config=replace(model.config, publish_kpis="public"))
+    pages = pages_by_url(make_ctx(model))
+    assert "kpis/" in pages and "Internal" not in pages["kpis/"].labels
+    assert "KPIs" in [e.title for e in nav_entries(make_ctx(model))]
+    chart_imgs = re.findall(r'<img src="([^"]+\.svg)" alt="([^"]+)"', pages["kpis/"].markdown)
+    assert len(chart_imgs) == 3 and all(alt.strip() for _, alt in chart_imgs)
+    assert pages["kpis/"].markdown.count("Data table:") == 3

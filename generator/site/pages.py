@@ -99,6 +99,7 @@ class _Facts:
     uptime: dict[str, ServiceUptime]
     incidents: tuple[Incident, ...]  # newest first
     feeds: tuple[FeedLink, ...] = field(default_factory=tuple)
+    by_id: dict[str, Incident] = field(default_factory=dict)  # per-day lookups stay O(1) with long histories
 
 
 # ---------------------------------------------------------------- small helpers
@@ -244,7 +245,7 @@ def _day_level(facts: _Facts, service_id: str, day_key: str) -> str:
     end = min(end, ctx.now)
     worst = 0
     for iid in up.day_incidents.get(day_key, ()):
-        inc = ctx.model.incident(iid)
+        inc = facts.by_id.get(iid)
         if inc is None:
             continue
         for a, b, impact in inc.impact_segments(ctx.now).get(service_id, []):
@@ -277,7 +278,7 @@ def _bars(facts: _Facts, svc: Service, page_url: str) -> str:
         ids = up.day_incidents.get(day_key, ())
         titles = []
         for iid in ids:
-            inc = facts.ctx.model.incident(iid)
+            inc = facts.by_id.get(iid)
             titles.append(inc.title if inc is not None else iid)
         words = [_date_text(date.fromisoformat(day_key)), _LEVEL_TEXT[level]]
         if pct is not None:
@@ -774,7 +775,7 @@ def service_page(facts: _Facts, svc: Service) -> Page:
         level = _day_level(facts, svc.id, key)
         links = []
         for iid in up.day_incidents.get(key, ()):
-            inc = ctx.model.incident(iid)
+            inc = facts.by_id.get(iid)
             if inc is not None:
                 links.append(_incident_link(ctx, url, inc))
         rows.append(
@@ -1291,6 +1292,7 @@ def make_facts(ctx: SiteContext) -> _Facts:
         uptime=compute_uptime(ctx.model, ctx.now),
         incidents=incidents,
         feeds=tuple(feed_links(ctx)),
+        by_id={inc.id: inc for inc in ctx.model.incidents},
     )
 
 
