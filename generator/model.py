@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 # Statuspage component words, worst last.
 IMPACTS = ("degraded_performance", "partial_outage", "major_outage")
@@ -230,6 +231,11 @@ class Incident:
         return out
 
     def affected_service_ids(self) -> tuple[str, ...]:
+        return self._affected_service_ids
+
+    @cached_property
+    def _affected_service_ids(self) -> tuple[str, ...]:
+        # Asked for every incident on every service page: worked out once per (immutable) incident.
         ids = list(self.services)
         for u in self.updates:
             for sid in u.services:
@@ -344,10 +350,24 @@ class Model:
     unparsed: tuple[str, ...] = ()  # content files that could not be loaded (their problems say why)
 
     def incident(self, incident_id: str) -> Incident | None:
-        for inc in self.incidents:
-            if inc.id == incident_id:
-                return inc
-        return None
+        return self._incidents_by_id.get(incident_id)
 
     def postmortems_for(self, incident_id: str) -> tuple[Postmortem, ...]:
-        return tuple(pm for pm in self.postmortems if incident_id in pm.incidents)
+        return self._postmortems_by_incident.get(incident_id, ())
+
+    # Indexes, built on first use: pages and feeds look incidents up by id thousands of
+    # times, and a scan per lookup made large histories quadratic.
+    @cached_property
+    def _incidents_by_id(self) -> dict[str, Incident]:
+        index: dict[str, Incident] = {}
+        for inc in self.incidents:
+            index.setdefault(inc.id, inc)  # the first one, should an id repeat
+        return index
+
+    @cached_property
+    def _postmortems_by_incident(self) -> dict[str, tuple[Postmortem, ...]]:
+        index: dict[str, list[Postmortem]] = {}
+        for pm in self.postmortems:
+            for iid in dict.fromkeys(pm.incidents):
+                index.setdefault(iid, []).append(pm)
+        return {iid: tuple(pms) for iid, pms in index.items()}
