@@ -18,23 +18,42 @@ How the build is wired:
 - ``SOURCE_DATE_EPOCH`` is set to the build's ``now`` while MkDocs runs, so
   that ``sitemap.xml`` dates and the ``sitemap.xml.gz`` header are the same
   on every build of the same input.
+
+Speed (large histories have thousands of pages; see benchmarks/PROFILE.md):
+
+- MkDocs' own build loop is driven from here (:func:`_build`), step for step,
+  so that pages can be rendered on several cores and reused between builds.
+- Our pages are raw HTML blocks and ``## Heading {#id}`` lines. Python-Markdown
+  passes such blocks through verbatim but parses every tag to find where they
+  end; :class:`_FastMarkdown` finds the ends with one regular expression and
+  lets Markdown convert only the headings. Anything else (or anything it is
+  not sure about) goes through Markdown as before; tests check both agree.
+- :class:`Renderer` keeps each page's HTML and search entries, keyed by the
+  page's content and everything site-wide a page shows, so a rebuild after
+  one file changes renders only the pages that changed. The build time in the
+  footer is filled in after rendering, so a new ``now`` alone re-renders nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import io
 import logging
 import os
+import pickle
 import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import markdown as md_lib
 from markupsafe import Markup, escape
 
 from generator.site.pages import Page
@@ -43,10 +62,14 @@ from generator.site.pages import Page
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 from mkdocs import exceptions as mkdocs_exceptions  # noqa: E402
-from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
+from mkdocs import utils as mkdocs_utils  # noqa: E402
+from mkdocs.commands import build as mkdocs_build_module  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 from mkdocs.plugins import BasePlugin  # noqa: E402
-from mkdocs.structure.files import File, Files  # noqa: E402
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions  # noqa: E402
+from mkdocs.structure.nav import get_navigation  # noqa: E402
+from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
+from mkdocs.structure.toc import get_toc  # noqa: E402
 
 THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
 
@@ -87,10 +110,11 @@ def _feeds(feeds: Sequence[Any]) -> list[dict[str, Markup]]:
 class _StatuspressPlugin(BasePlugin):
     """Adds the generated pages and files, and sets each page's metadata."""
 
-    def __init__(self, pages: Sequence[Page], files: Mapping[str, bytes]) -> None:
+    def __init__(self, pages: Sequence[Page], files: Mapping[str, bytes], now: tuple[str, str] = ("", "")) -> None:
         super().__init__()
         self._pages = {p.path: p for p in pages}
         self._files = files
+        self._now = now  # (iso, text) as HTML: put in place of the footer's markers in templates (404.html)
 
     def on_files(self, files: Files, *, config):  # type: ignore[override]
         for page in self._pages.values():
@@ -120,7 +144,10 @@ class _StatuspressPlugin(BasePlugin):
         return valid_toggles(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config):  # type: ignore[override]
-        return valid_toggles(output_content) if template_name.endswith(".html") else output_content
+        if not template_name.endswith(".html"):
+            return output_content
+        html = output_content.replace(_NOW_ISO, self._now[0]).replace(_NOW_TEXT, self._now[1])
+        return valid_toggles(html)
 
 
 # Material's base template puts autocomplete="off" on its checkbox toggles (drawer, search);
@@ -239,6 +266,522 @@ def _source_date_epoch(now: datetime) -> Iterator[None]:
                 os.environ["SOURCE_DATE_EPOCH"] = old
 
 
+# ---------------------------------------------------------------- fast Markdown for our own pages
+
+_HEADING_LINE = re.compile(r"#{2,6}[ \t]+\S[^\n]*")
+# A tag as HTMLParser reads it (a quoted value may hold ">"); or "<" opening anything else tag-like.
+_TAG = re.compile(
+    r"""<(?:(/)?([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'=<>/`]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(/)?>"""
+    r"""|[!?/a-zA-Z])"""
+)
+_VOID_TAGS = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                        "source", "track", "wbr"))
+# Elements whose content HTMLParser or Markdown treat specially: leave those pages to Markdown.
+_SPECIAL_TAGS = frozenset(("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+                           "noscript", "plaintext"))
+_MARKDOWN_ATTR = re.compile(r"\smarkdown\s*=", re.IGNORECASE)
+
+
+class _FastMarkdown:
+    """What Python-Markdown makes of a page of raw HTML blocks and ``## Heading {#id}`` lines, only faster.
+
+    Markdown stores a raw HTML block verbatim, but finds its end by feeding
+    every tag through ``html.parser``; on pages of thousands of tags that is
+    most of the build. Here a block's end is found with one regular
+    expression over plainly nested HTML, and only the headings are converted
+    by a real ``Markdown`` instance with the site's extensions (once per
+    distinct set of headings), which also yields the table of contents.
+    :meth:`convert` returns ``None`` for anything it is not sure about (text
+    outside blocks, a block not closed at the end of its line, comments,
+    script-like elements, ``markdown=`` attributes), and the page then goes
+    through Markdown as usual.
+    """
+
+    def __init__(self, extensions: Sequence[Any], extension_configs: Mapping[str, Any]) -> None:
+        self._md = md_lib.Markdown(extensions=list(extensions), extension_configs=dict(extension_configs))
+        self._block_tags = frozenset(self._md.block_level_elements)
+        self._headings: dict[str, tuple[list[str], list[Any]]] = {}
+
+    @staticmethod
+    def _element_end(text: str, start: int) -> int | None:
+        """Where the element opening at ``start`` closes, if everything inside is plainly nested."""
+        stack: list[str] = []
+        pos = start
+        while True:
+            lt = text.find("<", pos)
+            if lt < 0:
+                return None
+            m = _TAG.match(text, lt)
+            if m is None:  # "<" and then no tag: the parser reads it as text
+                pos = lt + 1
+                continue
+            name = m.group(2)
+            if name is None:  # a comment, declaration or processing instruction
+                return None
+            name = name.lower()
+            if name in _SPECIAL_TAGS:
+                return None
+            if m.group(1):
+                if not stack or stack[-1] != name:
+                    return None
+                stack.pop()
+                if not stack:
+                    return m.end()
+            elif name not in _VOID_TAGS and not m.group(4):
+                stack.append(name)
+            elif not stack:
+                return m.end()
+            pos = m.end()
+
+    def convert(self, text: str) -> tuple[str, list[Any]] | None:
+        """``(html, toc tokens)`` exactly as Markdown would make them, or ``None``."""
+        if "\x02" in text or "\x03" in text or _MARKDOWN_ATTR.search(text):
+            return None  # Markdown's own placeholder characters, or Markdown inside HTML
+        blocks: list[tuple[bool, str]] = []  # (is heading, text)
+        pos, n = 0, len(text)
+        while True:
+            while pos < n and text[pos] == "\n":
+                pos += 1
+            if pos >= n:
+                break
+            if text[pos] == "#":
+                eol = text.find("\n", pos)
+                eol = n if eol < 0 else eol
+                line = text[pos:eol]
+                if not _HEADING_LINE.fullmatch(line) or (eol + 1 < n and text[eol + 1] != "\n"):
+                    return None
+                blocks.append((True, line))
+                pos = eol
+            elif text[pos] == "<":
+                m = _TAG.match(text, pos)
+                if m is None or m.group(2) is None or m.group(1) or m.group(2).lower() not in self._block_tags:
+                    return None
+                end = self._element_end(text, pos)
+                if end is None or not (end == n or text.startswith("\n\n", end) or text[end:] == "\n"):
+                    return None
+                blocks.append((False, text[pos:end]))
+                pos = end
+            else:
+                return None
+        headings = [b for is_heading, b in blocks if is_heading]
+        key = "\n\n".join(headings)
+        done = self._headings.get(key)
+        if done is None:
+            self._md.reset()
+            html = self._md.convert(key) if headings else ""
+            lines = html.split("\n") if html else []
+            if len(lines) != len(headings) or not all(line.startswith("<h") for line in lines):
+                return None
+            done = (lines, list(getattr(self._md, "toc_tokens", [])))
+            self._headings[key] = done
+        lines, tokens = done
+        out: list[str] = []
+        converted = iter(lines)
+        for is_heading, block in blocks:
+            # Markdown ends a raw HTML block with a blank line and a heading with a line break.
+            out.append(next(converted) + "\n" if is_heading else block + "\n\n")
+        return "".join(out).strip(), tokens
+
+    def render(self, page: MkDocsPage) -> bool:
+        """Fill in ``page.content`` and ``page.toc`` as ``Page.render`` would; False to leave it to MkDocs."""
+        result = self.convert(page.markdown or "")
+        if result is None:
+            return False
+        html, tokens = result
+        page.content = html
+        page.toc = get_toc(tokens)
+        page._title_from_render = None  # only a Markdown "# Title" sets it; ours is raw HTML
+        page.present_anchor_ids = {t["id"] for t in _walk_tokens(tokens)} | set(_ID_ATTR.findall(html))
+        page.links_to_anchors = {}  # raw HTML links are not checked by MkDocs either
+        return True
+
+
+_ID_ATTR = re.compile(r'\sid="([^"]*)"')
+
+
+def _walk_tokens(tokens: Sequence[Any]) -> Iterator[Any]:
+    for token in tokens:
+        yield token
+        yield from _walk_tokens(token.get("children", []))
+
+
+# ---------------------------------------------------------------- the build loop
+
+# The build moment is printed in every page's footer. Pages are rendered with these
+# markers in its place (HTML comments: nothing a user writes can produce one, since all
+# user text is escaped or sanitised) and the values are put in when a file is written,
+# so a page whose content did not change is reused even when ``now`` moved on.
+_NOW_ISO = "<!--sp:now-iso-->"
+_NOW_TEXT = "<!--sp:now-text-->"
+_NOW_MARK = "<!--sp:now"
+
+# Below this many pages to render, a second process costs more than it saves.
+PARALLEL_MIN_PAGES = 200
+# Bump when rendering changes in a way the cache keys cannot see.
+_RENDERER_VERSION = "1"
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _page_key(page: Page) -> bytes:
+    return hashlib.sha256(repr(page).encode("utf-8", "surrogatepass")).digest()
+
+
+def _site_key(settings: SiteSettings, nav: Sequence[tuple[str, str]], nav_pages: Sequence[Page]) -> bytes:
+    """Everything besides its own content that a rendered page shows (the build moment aside)."""
+    h = hashlib.sha256()
+    fixed = dataclasses.replace(settings, now_iso="", now_text="", theme_dir=Path("."))
+    versions = []
+    for dist in ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pymdown-extensions"):
+        try:
+            versions.append(metadata.version(dist))
+        except metadata.PackageNotFoundError:
+            versions.append("")
+    # Nav entries show their pages' titles, and nav pages show their neighbours'.
+    nav_meta = [(p.path, p.title, p.description, p.search, p.toc, p.labels) for p in nav_pages]
+    h.update(repr((_RENDERER_VERSION, fixed, list(nav), nav_meta, versions)).encode("utf-8", "surrogatepass"))
+    theme = Path(settings.theme_dir)
+    for path in sorted(theme.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(theme).as_posix().encode("utf-8", "surrogatepass") + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.digest()
+
+
+@dataclass
+class _Rendered:
+    """One page's output with the build moment left as markers, and its search entries."""
+
+    html: bytes
+    entries: list[dict[str, Any]]
+
+
+def _search_index(config: Any) -> Any:
+    """Material's search index object (the search plugin collects entries into it page by page)."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if index is not None and isinstance(getattr(index, "entries", None), list):
+            return index
+    return None
+
+
+def _populate(page: MkDocsPage, config: Any, files: Files, fast: _FastMarkdown) -> None:
+    """MkDocs' ``_populate_page``, with our fast path in place of ``Page.render`` where it applies."""
+    config._current_page = page
+    try:
+        page = config.plugins.on_pre_page(page, config=config, files=files)
+        page.read_source(config)
+        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        if not fast.render(page):
+            page.render(config, files)
+        page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+    except Exception as e:
+        message = f"Error reading page '{page.file.src_uri}':"
+        if not isinstance(e, mkdocs_exceptions.BuildError):
+            message += f" {e}"
+        logging.getLogger("mkdocs.commands.build").error(message)
+        raise
+    finally:
+        config._current_page = None
+
+
+def _render_page(page: MkDocsPage, config: Any, doc_files: Sequence[File], nav: Any, env: Any,
+                 index: Any) -> _Rendered:
+    """MkDocs' ``_build_page`` up to the output, which is returned instead of written."""
+    config._current_page = page
+    before = len(index.entries) if index is not None else 0
+    try:
+        page.active = True
+        context = mkdocs_build_module.get_context(nav, doc_files, config, page)
+        template = env.get_template(page.meta.get("template", "main.html"))
+        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        output = template.render(context)
+        output = config.plugins.on_post_page(output, page=page, config=config)
+    except Exception as e:
+        message = f"Error building page '{page.file.src_uri}':"
+        if not isinstance(e, mkdocs_exceptions.BuildError):
+            message += f" {e}"
+        logging.getLogger("mkdocs.commands.build").error(message)
+        raise
+    finally:
+        page.active = False
+        config._current_page = None
+    marks = output.lower().count(_NOW_MARK)
+    if marks != output.count(_NOW_ISO) + output.count(_NOW_TEXT):
+        raise mkdocs_exceptions.BuildError("the theme changed how the footer prints the build time")
+    entries = index.entries[before:] if index is not None else []
+    if index is not None:
+        del index.entries[before:]  # put back in page order once every page is done
+    # Pages are written whole, and only once, like MkDocs does; empty output is skipped as there.
+    html = output.encode("utf-8", errors="xmlcharrefreplace") if output.strip() else b""
+    page.content = None  # the site can be large: keep only what the cache needs
+    return _Rendered(html, entries)
+
+
+class _Logged(logging.Handler):
+    """Records a worker's warnings so that the parent can log them (and count them under strict)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _render_in_child(work: Callable[[], Any], scratch: Path, n: int) -> tuple[int, Path]:
+    """Fork a worker that runs ``work()`` and pickles what it returns (or its error) to a file."""
+    result = scratch / f"worker-{n}.pickle"
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns into the caller's stack
+        status = 1
+        try:
+            logged = _Logged()
+            logging.getLogger("mkdocs").addHandler(logged)
+            try:
+                payload: tuple[str, Any, list[tuple[str, int, str]]] = ("ok", work(), logged.records)
+            except BaseException as exc:  # reported to the parent, which raises
+                payload = ("error", f"{type(exc).__name__}: {exc}", logged.records)
+            with open(result, "wb") as fh:
+                pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    return pid, result
+
+
+def _collect_child(pid: int, result: Path) -> Any:
+    _, status = os.waitpid(pid, 0)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not result.is_file():
+        raise mkdocs_exceptions.BuildError(f"a rendering worker stopped unexpectedly (status {status})")
+    with open(result, "rb") as fh:
+        kind, value, records = pickle.load(fh)
+    result.unlink()
+    for name, level, message in records:
+        logging.getLogger(name).log(level, message)
+    if kind != "ok":
+        raise mkdocs_exceptions.BuildError(value)
+    return value
+
+
+def _split(pages: Sequence[MkDocsPage], parts: int) -> list[list[MkDocsPage]]:
+    """Contiguous runs of about equal work (Markdown length is a fair proxy for rendering time)."""
+    weights = [len(p.file.content_string) + 2000 for p in pages]
+    total = sum(weights)
+    runs: list[list[MkDocsPage]] = [[] for _ in range(parts)]
+    acc = 0
+    for page, weight in zip(pages, weights, strict=True):
+        runs[min(parts - 1, acc * parts // max(total, 1))].append(page)
+        acc += weight
+    return runs
+
+
+@dataclass
+class RenderStats:
+    pages: int
+    rendered: int
+    reused: int
+    workers: int
+
+
+def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str, bytes],
+           now_values: tuple[str, str], scratch: Path, workers: int) -> RenderStats:
+    """MkDocs' ``build()`` (1.6), step for step, except that pages are rendered by :func:`_render_page`:
+    on several cores when there are many, and not at all when ``cache`` holds them."""
+    logger = logging.getLogger("mkdocs")
+    warning_counter = mkdocs_utils.CountHandler()
+    warning_counter.setLevel(logging.WARNING)
+    if config.strict:
+        logger.addHandler(warning_counter)
+    inclusion = InclusionLevel.is_included
+    try:
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        mkdocs_utils.clean_directory(config.site_dir)
+
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        pages: list[MkDocsPage] = []
+        for file in doc_files:
+            if file.page is None and file.inclusion.is_not_in_nav():
+                MkDocsPage(None, file, config)
+            assert file.page is not None
+            pages.append(file.page)
+
+        done: dict[str, _Rendered] = {}
+        if cache is not None:
+            for page in pages:
+                hit = cache.get(keys.get(page.file.src_uri, b""))
+                if hit is not None:
+                    done[page.file.src_uri] = hit
+        todo = [p for p in pages if p.file.src_uri not in done]
+
+        fast = _FastMarkdown(config["markdown_extensions"], config["mdx_configs"] or {})
+        index = _search_index(config)
+        # The navigation (on every page, and on 404.html) shows these pages: read them first.
+        for page in nav.pages:
+            _populate(page, config, files, fast)
+        env = config.plugins.on_env(env, config=config, files=files)
+
+        def render(run: Sequence[MkDocsPage]) -> dict[str, _Rendered]:
+            out = {}
+            for page in run:
+                if page.content is None:
+                    _populate(page, config, files, fast)
+                out[page.file.src_uri] = _render_page(page, config, doc_files, nav, env, index)
+            return out
+
+        parts = max(1, min(workers, len(todo) // max(PARALLEL_MIN_PAGES // 2, 1)))
+        # fork() is only safe while no other thread holds a lock (a preview server has threads).
+        if parts > 1 and hasattr(os, "fork") and threading.active_count() == 1:
+            runs = _split(todo, parts)
+            children = [_render_in_child(lambda run=run: render(run), scratch, n)
+                        for n, run in enumerate(runs[1:], start=1)]
+            try:
+                done.update(render(runs[0]))
+            finally:
+                results = []
+                errors = []
+                for pid, path in children:
+                    try:
+                        results.append(_collect_child(pid, path))
+                    except mkdocs_exceptions.BuildError as exc:
+                        errors.append(exc)
+                if errors:
+                    raise errors[0]
+            for result in results:
+                done.update(result)
+        else:
+            parts = 1
+            done.update(render(todo))
+
+        files.copy_static_files(inclusion=inclusion)
+        for template in config.theme.static_templates:
+            mkdocs_build_module._build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            mkdocs_build_module._build_extra_template(template, files, config, nav)
+
+        now_iso, now_text = (v.encode("utf-8", errors="xmlcharrefreplace") for v in now_values)
+        entries: list[dict[str, Any]] = []
+        for page in pages:
+            rendered = done[page.file.src_uri]
+            entries.extend(rendered.entries)
+            if rendered.html:
+                html = rendered.html.replace(_NOW_ISO.encode(), now_iso).replace(_NOW_TEXT.encode(), now_text)
+                mkdocs_utils.write_file(html, page.file.abs_dest_path)
+        if index is not None:
+            index.entries[:] = entries
+
+        log_level = config.validation.links.anchors
+        for page in pages:
+            page.validate_anchor_links(files=files, log_level=log_level)
+        config.plugins.on_post_build(config=config)
+        if counts := warning_counter.get_counts():
+            msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
+            raise mkdocs_exceptions.Abort(f"Aborted with {msg} in strict mode!")
+
+        if cache is not None:
+            cache.clear()
+            for page in pages:
+                key = keys.get(page.file.src_uri)
+                if key is not None:
+                    cache[key] = done[page.file.src_uri]
+        return RenderStats(len(pages), len(todo), len(pages) - len(todo), parts)
+    except Exception as e:
+        config.plugins.on_build_error(error=e)
+        if isinstance(e, mkdocs_exceptions.BuildError):
+            logging.getLogger("mkdocs.commands.build").error(str(e))
+            raise mkdocs_exceptions.Abort("Aborted with a BuildError!") from None
+        raise
+    finally:
+        logger.removeHandler(warning_counter)
+
+
+class Renderer:
+    """Renders sites with MkDocs; with ``reuse``, keeps each page's output for the next build.
+
+    ``statuspress serve`` keeps one across rebuilds: a page whose content and
+    site-wide settings (navigation, theme, base URL, versions) did not change
+    is not rendered again. The output is byte-for-byte what a fresh build
+    writes; tests compare the two.
+    """
+
+    def __init__(self, reuse: bool = False, workers: int | None = None) -> None:
+        self._cache: dict[bytes, _Rendered] | None = {} if reuse else None
+        self._site_key: bytes | None = None
+        self.workers = workers if workers is not None else _cpus()
+        self.last: RenderStats | None = None
+
+    def render(
+        self,
+        pages: Sequence[Page],
+        files: Mapping[str, bytes],
+        nav: Sequence[tuple[str, str]],
+        settings: SiteSettings,
+        site_dir: Path,
+        now: datetime,
+    ) -> RenderStats:
+        """Build the whole site into ``site_dir`` (which is emptied first).
+
+        Raises :class:`RenderError` for anything MkDocs rejects, including its
+        ``Abort`` (a ``SystemExit``) so that no caller is ever terminated by it.
+        """
+        cache = self._cache
+        keys: dict[str, bytes] = {}
+        if cache is not None:
+            nav_paths = {path for _, path in nav}
+            site_key = _site_key(settings, nav, [p for p in pages if p.path in nav_paths])
+            if site_key != self._site_key:
+                cache.clear()
+                self._site_key = site_key
+            keys = {p.path: site_key + _page_key(p) for p in pages}
+        # What the footer template prints for the real values (they arrive escaped, as Markup).
+        now_html = (str(_markup(settings.now_iso)), str(_markup(settings.now_text)))
+        with (
+            tempfile.TemporaryDirectory(prefix="statuspress-mkdocs-") as scratch,
+            _quiet_mkdocs() as log,
+            _source_date_epoch(now),
+        ):
+            # An empty docs_dir: MkDocs insists on one; every page comes from the plugin.
+            docs_dir = Path(scratch) / "docs"
+            docs_dir.mkdir()
+            try:
+                config = load_config(
+                    config_file=io.StringIO("{}"),
+                    config_file_path=os.path.join(scratch, "mkdocs.yml"),
+                    **_config_options(settings, nav, docs_dir, site_dir),
+                )
+                footer = dict(config["extra"]["sp_footer"])
+                footer.update(now_iso=Markup(_NOW_ISO), now_text=Markup(_NOW_TEXT))
+                config["extra"]["sp_footer"] = footer
+                config.plugins["statuspress"] = _StatuspressPlugin(pages, files, now_html)
+                stats = _build(config, cache, keys, now_html, Path(scratch), self.workers)
+            except (mkdocs_exceptions.Abort, mkdocs_exceptions.MkDocsException) as exc:
+                if cache is not None:
+                    cache.clear()
+                details = "; ".join(log.messages) or str(exc)
+                raise RenderError(f"MkDocs could not build the site: {details}") from None
+            except SystemExit as exc:  # anything else MkDocs or a plugin may exit with
+                if cache is not None:
+                    cache.clear()
+                details = "; ".join(log.messages) or f"exit code {exc.code}"
+                raise RenderError(f"MkDocs stopped the build: {details}") from None
+        self.last = stats
+        return stats
+
+
 def render_site(
     pages: Sequence[Page],
     files: Mapping[str, bytes],
@@ -247,33 +790,8 @@ def render_site(
     site_dir: Path,
     now: datetime,
 ) -> None:
-    """Build the whole site into ``site_dir`` (which MkDocs empties first).
-
-    Raises :class:`RenderError` for anything MkDocs rejects, including its
-    ``Abort`` (a ``SystemExit``) so that no caller is ever terminated by it.
-    """
-    with (
-        tempfile.TemporaryDirectory(prefix="statuspress-mkdocs-") as scratch,
-        _quiet_mkdocs() as log,
-        _source_date_epoch(now),
-    ):
-        # An empty docs_dir: MkDocs insists on one; every page comes from the plugin.
-        docs_dir = Path(scratch) / "docs"
-        docs_dir.mkdir()
-        try:
-            config = load_config(
-                config_file=io.StringIO("{}"),
-                config_file_path=os.path.join(scratch, "mkdocs.yml"),
-                **_config_options(settings, nav, docs_dir, site_dir),
-            )
-            config.plugins["statuspress"] = _StatuspressPlugin(pages, files)
-            mkdocs_build(config, dirty=False)
-        except (mkdocs_exceptions.Abort, mkdocs_exceptions.MkDocsException) as exc:
-            details = "; ".join(log.messages) or str(exc)
-            raise RenderError(f"MkDocs could not build the site: {details}") from None
-        except SystemExit as exc:  # anything else MkDocs or a plugin may exit with
-            details = "; ".join(log.messages) or f"exit code {exc.code}"
-            raise RenderError(f"MkDocs stopped the build: {details}") from None
+    """Build the whole site into ``site_dir`` once (see :class:`Renderer` for repeated builds)."""
+    Renderer().render(pages, files, nav, settings, site_dir, now)
 
 
 def serve(
