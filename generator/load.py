@@ -433,8 +433,58 @@ def _load_all(root: Path, jobs: list[tuple[str, Path]]) -> list[tuple[object, li
     return [item for batch in results for item in batch]
 
 
-def load_repository(root: Path) -> tuple[Model, list[Problem]]:
-    """Load config and every content file. Never raises on bad input."""
+class LoadCache:
+    """Content files as parsed by an earlier load, for a process that loads again and again.
+
+    ``statuspress serve`` reloads the repository after every save; with a
+    cache only the files whose bytes changed are parsed again. What a file
+    parses to depends on nothing but its kind, path and bytes, and is
+    immutable, so reusing it gives exactly what a fresh load gives.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[tuple[str, str], tuple[bytes, tuple[object, list[Problem]]]] = {}
+
+    def load(self, root: Path, jobs: list[tuple[str, Path]]) -> list[tuple[object, list[Problem]]]:
+        results: list[tuple[object, list[Problem]] | None] = [None] * len(jobs)
+        seen: dict[tuple[str, str], bytes] = {}
+        missing: list[int] = []
+        for i, (kind, path) in enumerate(jobs):
+            key = (kind, str(path))
+            data = _plain_bytes(path)
+            if data is not None:
+                seen[key] = data
+                kept = self._files.get(key)
+                if kept is not None and kept[0] == data:
+                    results[i] = (kept[1][0], list(kept[1][1]))
+                    continue
+            missing.append(i)
+        for i, result in zip(missing, _load_all(root, [jobs[i] for i in missing]), strict=True):
+            results[i] = result
+            kind, path = jobs[i]
+            key = (kind, str(path))
+            if key in seen:
+                self._files[key] = (seen[key], (result[0], list(result[1])))
+        for key in [k for k in self._files if k not in seen]:  # deleted or no longer plain files
+            del self._files[key]
+        return [r for r in results if r is not None]
+
+
+def _plain_bytes(path: Path) -> bytes | None:
+    """A regular file's bytes, or None for anything read_text treats specially (links, huge, unreadable)."""
+    try:
+        if path.is_symlink() or path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def load_repository(root: Path, cache: LoadCache | None = None) -> tuple[Model, list[Problem]]:
+    """Load config and every content file. Never raises on bad input.
+
+    ``cache`` (optional) lets a long-running process skip files that did not change.
+    """
     root = Path(root)
     config, problems, _usable = load_config(root)
     jobs = [(kind, path) for kind, folder in CONTENT_DIRS.items() for path in _content_files(root, folder)]
@@ -442,7 +492,8 @@ def load_repository(root: Path) -> tuple[Model, list[Problem]]:
     maintenance: list[m.Maintenance] = []
     postmortems: list[m.Postmortem] = []
     unparsed: list[str] = []
-    for (_kind, path), (obj, file_problems) in zip(jobs, _load_all(root, jobs), strict=True):
+    loaded = cache.load(root, jobs) if cache is not None else _load_all(root, jobs)
+    for (_kind, path), (obj, file_problems) in zip(jobs, loaded, strict=True):
         problems.extend(file_problems)
         if obj is None:
             unparsed.append(_rel(root, path))

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from generator.load import LoadCache
 from generator.model import Problem
 from generator.report import format_text
 from generator.site import api, badges, charts, feeds, ics, urls
-from generator.site.mkdocs_backend import THEME_DIR, RenderError, SiteSettings, render_site
+from generator.site.mkdocs_backend import THEME_DIR, Renderer, RenderError, SiteSettings
 from generator.site.pages import build_pages, nav_entries
 from generator.site.visibility import SiteContext
 from generator.timeparse import format_timestamp
@@ -87,9 +88,32 @@ def theme_dir(root: Path) -> Path:
 
 def build_site(options: BuildOptions, progress: Progress = _quiet) -> BuildResult:
     """Build the site into ``options.out``; raise :class:`BuildError` (untouched output) on failure."""
+    return SiteBuilder(reuse=False).build(options, progress)
+
+
+class SiteBuilder:
+    """Builds the site again and again, reusing what did not change: ``statuspress serve`` keeps one.
+
+    It keeps parsed content files (:class:`generator.load.LoadCache`) and
+    rendered pages (:class:`generator.site.mkdocs_backend.Renderer`). Every
+    build still validates all content, makes every page and file, and writes
+    a complete site through the same atomic swap; the output is byte-for-byte
+    what a fresh :func:`build_site` writes (tests compare the two).
+    """
+
+    def __init__(self, reuse: bool = True) -> None:
+        self._files = LoadCache() if reuse else None
+        self._renderer = Renderer(reuse=reuse)
+
+    def build(self, options: BuildOptions, progress: Progress = _quiet) -> BuildResult:
+        """Build the site into ``options.out``; raise :class:`BuildError` (untouched output) on failure."""
+        return _build(options, progress, self._files, self._renderer)
+
+
+def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | None, renderer: Renderer) -> BuildResult:
     root = Path(options.root).resolve()
     progress("validating content")
-    model, problems = check_repository(root, options.now)
+    model, problems = check_repository(root, options.now, cache=files_cache)
     if has_errors(problems):
         raise ValidationFailed(format_text(problems))
     warnings = [p for p in problems if p.level != "error"]
@@ -119,7 +143,7 @@ def build_site(options: BuildOptions, progress: Progress = _quiet) -> BuildResul
 
     def fill(folder: Path) -> None:
         progress(f"rendering {len(pages)} pages with MkDocs")
-        render_site(pages, files, nav, settings, folder, ctx.now)
+        renderer.render(pages, files, nav, settings, folder, ctx.now)
 
     try:
         out = write_atomically(Path(options.out), fill, root)

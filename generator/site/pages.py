@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from html import escape
 
 import markdown as md_lib
@@ -169,11 +171,25 @@ _ALLOWED_ATTRIBUTES = {
 _MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
 
+_MARKDOWN = threading.local()
+
+
 def render_markdown(text: str) -> str:
     """User-written Markdown -> sanitised HTML: no scripts, event handlers, styles or javascript: links."""
     if not text.strip():
         return ""
-    html = md_lib.markdown(text, extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+    return _render_markdown(text)
+
+
+@lru_cache(maxsize=32768)
+def _render_markdown(text: str) -> str:
+    # Pure, so remembered: a preview's rebuild, or the internal build after the public one,
+    # does not convert the same body again. One Markdown instance per thread, reset between
+    # texts (building one costs more than converting a short body).
+    md = getattr(_MARKDOWN, "md", None)
+    if md is None:
+        md = _MARKDOWN.md = md_lib.Markdown(extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+    html = md.reset().convert(text)
     # Demote a body's "# Title" to h2: the page's own h1 is the title.
     html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
     return nh3.clean(

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from generator.load import CONFIG_FILE, load_repository
+from generator.load import CONFIG_FILE, LoadCache, load_repository
 from generator.model import Model, Problem
 from generator.validate.crossfile import crossfile_rules
 from generator.validate.lifecycle import incident_rules, maintenance_rules
@@ -37,9 +37,14 @@ def finish(problems: list[Problem], strict: bool) -> list[Problem]:
     return sorted(set(problems), key=Problem.sort_key)
 
 
-def check_repository(root: Path, now: datetime, strict: bool = False) -> tuple[Model, list[Problem]]:
-    """Load and validate a status repository. Never raises on bad input."""
-    model, problems = load_repository(Path(root))
+def check_repository(
+    root: Path, now: datetime, strict: bool = False, cache: LoadCache | None = None
+) -> tuple[Model, list[Problem]]:
+    """Load and validate a status repository. Never raises on bad input.
+
+    ``cache``: see :class:`generator.load.LoadCache` (a preview server keeps one).
+    """
+    model, problems = load_repository(Path(root), cache)
     config_usable = bool(model.config.services) and not any(
         p.path == CONFIG_FILE and p.code in ("E070", "E004") for p in problems)
     problems = problems + validate_model(model, now, strict, config_usable)
