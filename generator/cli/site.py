@@ -80,24 +80,27 @@ def serve(host: str, port: int, internal: bool, drafts: bool, now, root: Path) -
     Every change rebuilds through the same pipeline as `statuspress build`;
     if the content has errors, the report is printed and the last good
     preview stays up. Without --now, each rebuild uses the current time.
+    Rebuilds parse only the files that changed and render only the pages
+    that changed, so they stay quick on a long history.
 
     \b
     Example:
       statuspress serve --port 8000 --drafts
     """
-    from generator.site.build import BuildError, BuildOptions, ValidationFailed, build_site
+    from generator.site.build import BuildError, BuildOptions, SiteBuilder, ValidationFailed
     from generator.site.mkdocs_backend import serve as serve_site
 
     fixed_now: datetime | None = resolve_now(now) if now is not None else None
     base_url = f"http://{host}:{port}/"
     scratch = Path(tempfile.mkdtemp(prefix="statuspress-serve-"))
     site_dir = scratch / "site"
+    builder = SiteBuilder()  # kept between rebuilds: unchanged files and pages are reused
 
     def rebuild(folder: Path) -> None:
         options = BuildOptions(root=root, out=folder, now=fixed_now or resolve_now(None),
                                internal=internal, drafts=drafts, base_url=base_url)
         try:
-            result = build_site(options)
+            result = builder.build(options)
         except ValidationFailed as exc:
             click.echo(str(exc), nl=False, err=True)
             click.echo("statuspress: not rebuilt; fix the problems above", err=True)
