@@ -71,7 +71,8 @@ from mkdocs.structure.nav import get_navigation  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-THEME_DIR = Path(__file__).resolve().parents[2] / "theme"
+# The bundled theme: generator/theme (a link to the repository's theme/ in a checkout, a copy when installed).
+THEME_DIR = Path(__file__).resolve().parents[1] / "theme"
 
 # Where the theme's stylesheet lands in the site (theme/assets/css/statuspress.css).
 EXTRA_CSS = "assets/css/statuspress.css"
