@@ -6,7 +6,7 @@ All datetimes here are timezone-aware UTC; dates are plain ``datetime.date``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -132,6 +132,14 @@ class Config:
     @property
     def service_ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.services)
+
+    def select_services(self, service_ids: Iterable[str] | None) -> list[str]:
+        """The given service ids (all when None), refusing ids the config does not declare."""
+        ids = list(self.service_ids if service_ids is None else service_ids)
+        unknown = [sid for sid in ids if self.service(sid) is None]
+        if unknown:
+            raise ValueError(f"unknown service id(s): {', '.join(unknown)}")
+        return ids
 
     def groups(self) -> list[tuple[str, list[Service]]]:
         """Services by group, groups in order of first appearance."""

@@ -248,10 +248,7 @@ def compute_kpis(
     """The ``statuspress kpis --format json`` document."""
     config = model.config
     tz = config.site.timezone
-    ids = list(config.service_ids if service_ids is None else service_ids)
-    unknown = [sid for sid in ids if config.service(sid) is None]
-    if unknown:
-        raise ValueError(f"unknown service id(s): {', '.join(unknown)}")
+    ids = config.select_services(service_ids)
     incidents = select_incidents(model, now, since, None if service_ids is None else ids)
     durations = {inc.id: incident_durations(inc, now) for inc in incidents}
 

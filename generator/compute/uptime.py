@@ -208,10 +208,7 @@ def compute_uptime(
     """Uptime per window, calendar month and bar day, plus error budgets, for each service."""
     config = model.config
     tz = config.site.timezone
-    ids = list(config.service_ids if service_ids is None else service_ids)
-    unknown = [sid for sid in ids if config.service(sid) is None]
-    if unknown:
-        raise ValueError(f"unknown service id(s): {', '.join(unknown)}")
+    ids = config.select_services(service_ids)
     histories = build_histories(model, now, since, ids)
     now_us = to_us(now)
 
