@@ -58,8 +58,20 @@ An example incident. Everything below the front-matter is shown on the incident 
     return f"content/incidents/{name}", text
 
 
-def scaffold_files(now: datetime) -> dict[str, bytes]:
-    """Relative path -> content for a new status repository."""
+def default_install_spec() -> str:
+    return f"statuspress=={__version__}"
+
+
+def scaffold_files(now: datetime, install_spec: str | None = None) -> dict[str, bytes]:
+    """Relative path -> content for a new status repository.
+
+    ``install_spec`` is what the workflows give to pip: by default the release that made the
+    scaffold; a ``statuspress @ git+https://...`` URL works as well.
+    """
+    spec = install_spec or default_install_spec()
+    if any(c in spec for c in "\n\r\"`$\\"):
+        raise InitError(f"install spec {spec!r} has characters that cannot go into a workflow",
+                        "use e.g. statuspress==0.1.0 or statuspress @ git+https://host/org/statuspress@v0.1.0")
     files: dict[str, bytes] = {
         "site_config.yml": (SCAFFOLD / "site_config.yml").read_bytes(),
         "README.md": (SCAFFOLD / "README.md").read_bytes(),
@@ -72,7 +84,7 @@ def scaffold_files(now: datetime) -> dict[str, bytes]:
     for workflow in sorted((SCAFFOLD / ".github" / "workflows").glob("*.yml")):
         body = workflow.read_text(encoding="utf-8")
         # A status repository pins the statuspress release it was made with.
-        body = body.replace("python -m pip install statuspress", f'python -m pip install "statuspress=={__version__}"')
+        body = body.replace("python -m pip install statuspress", f'python -m pip install "{spec}"')
         files[f".github/workflows/{workflow.name}"] = body.encode()
     for item in sorted(THEME.rglob("*")):
         if item.is_file():
@@ -80,9 +92,9 @@ def scaffold_files(now: datetime) -> dict[str, bytes]:
     return files
 
 
-def write_scaffold(target: Path, now: datetime, force: bool = False) -> list[str]:
+def write_scaffold(target: Path, now: datetime, force: bool = False, install_spec: str | None = None) -> list[str]:
     """Write the scaffold into ``target``; return the relative paths written."""
-    files = scaffold_files(now)
+    files = scaffold_files(now, install_spec)
     if target.exists() and not target.is_dir():
         raise InitError(f"{target} exists and is not a folder", "choose another DIR")
     existing = sorted(rel for rel in files if (target / rel).exists() or (target / rel).is_symlink())

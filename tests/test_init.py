@@ -61,3 +61,12 @@ def test_init_repository_builds_with_its_own_theme(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "index.html").is_file() and (out / "api/v2/summary.json").is_file()
     assert "local-override-marker" in (out / "assets/css/statuspress.css").read_text()
+
+
+def test_init_install_spec_goes_into_the_workflows(tmp_path: Path) -> None:
+    spec = "statuspress @ git+https://github.com/acme/statuspress@v0.1.0"
+    assert run("init", str(tmp_path), "--now", NOW_TEXT, "--install", spec).exit_code == 0
+    for name in ("validate.yml", "deploy.yml"):
+        assert f'python -m pip install "{spec}"' in (tmp_path / ".github/workflows" / name).read_text()
+    bad = run("init", str(tmp_path / "x"), "--now", NOW_TEXT, "--install", 'statuspress"; curl evil')
+    assert bad.exit_code == 1 and "cannot go into a workflow" in bad.output

@@ -73,8 +73,11 @@ def diff(base: str, fmt: str, now, root: Path) -> None:
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--install", "install_spec", default=None, metavar="SPEC",
+              help="What the workflows pip-install (default: statuspress==<this version>); "
+              "e.g. 'statuspress @ git+https://github.com/ORG/statuspress@v0.1.0'.")
 @now_option
-def init(directory: Path, force: bool, now) -> None:
+def init(directory: Path, force: bool, install_spec: str | None, now) -> None:
     """Scaffold a new status repository in DIRECTORY (default: here).
 
     Writes site_config.yml with commented examples, content/ with one example incident,
@@ -89,7 +92,7 @@ def init(directory: Path, force: bool, now) -> None:
     from generator.init import InitError, write_scaffold
 
     try:
-        written = write_scaffold(directory, resolve_now(now), force=force)
+        written = write_scaffold(directory, resolve_now(now), force=force, install_spec=install_spec)
     except InitError as exc:
         raise click.ClickException(f"{exc.message} (hint: {exc.hint})" if exc.hint else exc.message) from exc
     except OSError as exc:
