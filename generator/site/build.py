@@ -22,7 +22,7 @@ from generator.load import LoadCache
 from generator.model import Problem
 from generator.report import format_text
 from generator.site import api, badges, charts, feeds, ics, urls
-from generator.site.mkdocs_backend import THEME_DIR, Renderer, RenderError, SiteSettings
+from generator.site.mkdocs_backend import THEME_DIR, Renderer, RenderError, RenderStats, SiteSettings
 from generator.site.pages import build_pages, nav_entries
 from generator.site.visibility import SiteContext
 from generator.timeparse import format_timestamp
@@ -108,6 +108,11 @@ class SiteBuilder:
     def build(self, options: BuildOptions, progress: Progress = _quiet) -> BuildResult:
         """Build the site into ``options.out``; raise :class:`BuildError` (untouched output) on failure."""
         return _build(options, progress, self._files, self._renderer)
+
+    @property
+    def last_render(self) -> RenderStats | None:
+        """Pages rendered and reused by the last successful build, and on how many processes."""
+        return self._renderer.last
 
 
 def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | None, renderer: Renderer) -> BuildResult:

@@ -281,6 +281,7 @@ _VOID_TAGS = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "inpu
 _SPECIAL_TAGS = frozenset(("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
                            "noscript", "plaintext"))
 _MARKDOWN_ATTR = re.compile(r"\smarkdown\s*=", re.IGNORECASE)
+_BLANKISH_LINE = re.compile(r"(?<=\n) +\n")
 
 
 class _FastMarkdown:
@@ -336,8 +337,11 @@ class _FastMarkdown:
 
     def convert(self, text: str) -> tuple[str, list[Any]] | None:
         """``(html, toc tokens)`` exactly as Markdown would make them, or ``None``."""
-        if "\x02" in text or "\x03" in text or _MARKDOWN_ATTR.search(text):
-            return None  # Markdown's own placeholder characters, or Markdown inside HTML
+        # Markdown's first step (NormalizeWhitespace), done the same way.
+        text = text.replace("\x02", "").replace("\x03", "").replace("\r\n", "\n").replace("\r", "\n")
+        text = _BLANKISH_LINE.sub("\n", text.expandtabs(self._md.tab_length))
+        if _MARKDOWN_ATTR.search(text):
+            return None  # Markdown inside HTML
         blocks: list[tuple[bool, str]] = []  # (is heading, text)
         pos, n = 0, len(text)
         while True:
