@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
@@ -92,8 +93,10 @@ class Run:
 def run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     """Run ``cmd``; wall time and peak memory of its process tree."""
     start = time.perf_counter()
+    # The children import statuspress from this checkout, whatever else is installed.
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
+                            env={**os.environ, "PYTHONPATH": path, **(env or {})})
     peak = 0
     done = threading.Event()
 
