@@ -43,6 +43,7 @@ from generator.model import (
 )
 from generator.slug import free_path, inside, slugify
 from generator.timeparse import TimestampError, format_duration, format_timestamp, parse_timestamp
+from generator.yamlsrc import parse_yaml
 
 DEFAULT_IMPACT = "partial_outage"
 DEFAULT_AUTHOR = "incident-team"
@@ -96,28 +97,34 @@ def read_site_facts(root: Path) -> SiteFacts:
             "run the command from the status repository, pass --root DIR, or create one with `statuspress init`",
         )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        where = f"{path}:{line + 1}" if line is not None else str(path)
-        raise AuthoringError(f"{where}: site_config.yml does not parse", "run `statuspress validate` for details") from None
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError):
+        raise AuthoringError(f"{path}: cannot be read as UTF-8 text", "run `statuspress validate` for details") from None
+    # The loader's parser: it refuses aliases (a "billion laughs" would expand here) and deep nesting.
+    doc, issues = parse_yaml(text)
+    if doc is None and issues:
+        raise AuthoringError(f"{path}:{issues[0].line}: site_config.yml does not parse: {issues[0].message}",
+                             "run `statuspress validate` for details")
+    raw = doc.plain() if doc is not None else {}
     if not isinstance(raw, dict):
         raise AuthoringError(f"{path}: expected a mapping at the top", "run `statuspress validate` for details")
+
+    def scalars(value: Any) -> list[str]:
+        return [str(v) for v in value if not isinstance(v, dict | list)] if isinstance(value, list) else []
+
     names: dict[str, str] = {}
-    for svc in raw.get("services") or []:
-        if isinstance(svc, dict) and svc.get("id") is not None:
+    for svc in raw.get("services") if isinstance(raw.get("services"), list) else []:
+        if isinstance(svc, dict) and svc.get("id") is not None and not isinstance(svc["id"], dict | list):
             names[str(svc["id"])] = str(svc.get("name") or svc["id"])
-    cats = raw.get("categories")
-    categories = tuple(str(c) for c in cats) if isinstance(cats, list) and cats else DEFAULT_CATEGORIES
+    categories = tuple(scalars(raw.get("categories"))) or DEFAULT_CATEGORIES
     pm = raw.get("postmortems") if isinstance(raw.get("postmortems"), dict) else {}
-    heads = pm.get("required_headings")
-    headings = tuple(str(h) for h in heads) if isinstance(heads, list) and heads else DEFAULT_HEADINGS
+    headings = tuple(scalars(pm.get("required_headings"))) or DEFAULT_HEADINGS
     site = raw.get("site") if isinstance(raw.get("site"), dict) else {}
     tz: Any = UTC
     try:
         if site.get("timezone"):
             tz = ZoneInfo(str(site["timezone"]))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         tz = UTC  # validate reports it; file names then use UTC dates
     return SiteFacts(names, categories, headings, tz)
 
@@ -272,6 +279,14 @@ def read_front_matter(path: Path, shown: str) -> FrontMatterFile:
     if close_at is None:
         raise AuthoringError(f"{shown}:1: the front-matter is not closed", "add a '---' line after the YAML")
     yaml_lines = lines[1:close_at]
+    # First the loader's parser, which builds nothing it has not checked: an alias bomb would
+    # expand in the comparisons below, and deep nesting would exhaust ruamel's recursion.
+    doc, issues = parse_yaml("".join(yaml_lines), line_offset=1)
+    if doc is None and issues:
+        raise AuthoringError(
+            f"{shown}:{issues[0].line}: the front-matter does not parse: {issues[0].message}",
+            "fix it by hand (`statuspress validate` lists every problem), then run this command again",
+        )
     try:
         data = _rt_yaml().load("".join(yaml_lines))
     except MarkedYAMLError as exc:

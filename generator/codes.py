@@ -4,21 +4,25 @@ from __future__ import annotations
 
 CODES: dict[str, tuple[str, str]] = {
     # files and YAML
-    "E001": ("unreadable file", "The file is binary, not UTF-8, too large, or cannot be read. Save it as UTF-8 Markdown."),
+    "E001": ("unreadable file", "The file is binary, not UTF-8, too large, not a regular file, or cannot be read. "
+             "Save it as UTF-8 Markdown."),
     "E002": ("no front-matter", "The file must start with a '---' line, the YAML fields, and another '---' line."),
     "E003": ("YAML syntax error", "Indentation, a missing colon, an unclosed quote or a tab. The line points at it."),
     "E004": ("front-matter is not a mapping", "Front-matter must be 'key: value' lines, not a list or a bare value."),
     "E005": ("duplicate key", "A key appears twice; YAML would silently keep the last one. Keep one."),
     "E006": ("YAML alias", "Anchors (&a) and aliases (*a) are refused in content: they can expand without bound."),
     "E007": ("empty file", "The file has no content. Delete it or fill it in."),
-    "E008": ("link outside the repository", "A content file is a symbolic link that points outside the repository."),
-    "E009": ("bad file name", "Incident files are named YYYY-MM-DD-slug.md: lowercase letters, digits and '-'."),
+    "E008": ("link outside the repository", "A content file is (or is reached through) a symbolic link that points outside the "
+             "repository."),
+    "E009": ("bad file name", "Incident, maintenance and post-mortem files are named YYYY-MM-DD-slug.md: lowercase "
+             "letters, digits and '-' (the name is the id, used in URLs)."),
     # schema
     "E010": ("missing required field", "A required field is absent or empty; the hint says what it holds."),
     "E011": ("unknown key", "A key the schema does not know, usually a typo; the hint suggests the closest key."),
     "E012": ("timestamp without offset", "Add Z or +HH:MM: a time without a zone is ambiguous."),
     "E013": ("malformed timestamp", "Write RFC 3339: 2026-03-14T09:12:00Z."),
-    "E014": ("impossible date or time", "The month, day, hour or offset does not exist (2024-13-01, 2026-02-30)."),
+    "E014": ("impossible date or time", "The month, day, hour or offset does not exist (2024-13-01, 2026-02-30), "
+             "or the year is outside 1970 to 9000."),
     "E015": ("offset without colon", "Write +05:30, not +0530."),
     "E016": ("wrong type", "A list where text belongs, text where true/false belongs, and so on."),
     "E017": ("value not allowed", "A severity, status or other word outside its list; the hint names the closest."),
@@ -26,7 +30,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E019": ("text too long or empty", "Titles are at most 120 characters and one line; values may not be blank."),
     "E020": ("date where a timestamp is due", "Add the time and offset: 2026-03-14T00:00:00Z."),
     "E021": ("malformed date", "Dates are YYYY-MM-DD."),
-    "E022": ("malformed duration", "Durations are like 30m, 4h, 2d."),
+    "E022": ("malformed duration", "Durations are like 30m, 4h, 2d (at most 36500 days)."),
     # lifecycle
     "E030": ("times out of order", "started <= detected <= acknowledged <= resolved and started <= mitigated <= resolved."),
     "E031": ("update before the start", "Every update is at or after started_at."),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -71,17 +72,25 @@ def _rel(root: Path, path: Path) -> str:
 def read_text(root: Path, path: Path, c: s.Collector) -> str | None:
     """Read a content file safely: inside the repository, UTF-8, not binary, not huge."""
     try:
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(root.resolve()):
-                c.add(1, "E008", f"is a symbolic link to {target}, outside the repository",
-                      "replace the link with the file itself")
-                return None
-        size = path.stat().st_size
+        # Resolve every file, not only links: a linked folder (content/incidents -> /elsewhere)
+        # would otherwise smuggle outside files in.
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            via = "is a symbolic link to" if path.is_symlink() else "is reached through a symbolic link, at"
+            c.add(1, "E008", f"{via} {target}, outside the repository", "replace the link with the file itself")
+            return None
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            c.add(1, "E001", "is not a regular file", "replace it with a Markdown file")
+            return None
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             c.add(1, "E001", f"is {size} bytes, more than {MAX_FILE_BYTES}", "split or shorten the file")
             return None
         data = path.read_bytes()
+    except RuntimeError:  # Python 3.11's Path.resolve on a symlink loop
+        c.add(1, "E001", "is a symbolic link that points to itself", "replace the link with the file itself")
+        return None
     except OSError as exc:
         c.add(1, "E001", f"cannot be read: {exc.strerror or exc}", "check the file's permissions")
         return None
@@ -264,7 +273,7 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
     tz = site_v.get("timezone", "UTC")
     try:
         ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of the tz database ("Europe")
         c.add(doc.value["site"].key_lines.get("timezone", 1) if "site" in doc.value else 1, "E071",
               f"site.timezone '{tz}' is not an IANA time zone", "write e.g. Europe/Berlin or UTC")
         tz = "UTC"
@@ -354,8 +363,9 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
                 if sev is None:
                     c.add(val.line, "E017", f"postmortems.due_days: '{key}' is not a severity",
                           s.did_you_mean(key, (*m.SEVERITIES, "default")))
-                elif val.kind != "int" or val.value < 0:
-                    c.add(val.line, "E016", f"postmortems.due_days.{key} must be a whole number of days", "write e.g. 10")
+                elif val.kind != "int" or not 0 <= val.value <= 36500:  # a century; more would overflow dates
+                    c.add(val.line, "E016", f"postmortems.due_days.{key} must be a whole number of days (0 to 36500)",
+                          "write e.g. 10")
                 else:
                     due_days[sev] = val.value
     required_for = []
@@ -398,12 +408,15 @@ def load_file(root: Path, kind: str, path: Path) -> tuple[m.Incident | m.Mainten
     if text is not None:
         doc, body, body_line = parse_front_matter(text, c)
         if doc is not None:
+            # The id is the file name and becomes a URL and a folder of the site: keep it a plain slug.
+            if not FILE_NAME.match(id_):
+                example = {"incidents": "2026-03-14-api-errors.md", "maintenance": "2026-04-02-db-upgrade.md",
+                           "postmortems": "2026-03-14-api-errors.md (named after its first incident)"}[kind]
+                c.add(1, "E009", f"file name '{path.name}' is not YYYY-MM-DD-slug.md",
+                      f"rename it, e.g. {example} (lowercase, digits, -)")
             if kind == "incidents":
                 v = s.convert(c, s.INCIDENT, doc)
                 obj = build_incident(id_, rel, v, doc, body)
-                if not FILE_NAME.match(id_):
-                    c.add(1, "E009", f"file name '{path.name}' is not YYYY-MM-DD-slug.md",
-                          "rename it, e.g. 2026-03-14-api-errors.md (lowercase, digits, -)")
             elif kind == "maintenance":
                 obj = build_maintenance(id_, rel, s.convert(c, s.MAINTENANCE, doc), doc, body)
             else:
@@ -473,7 +486,8 @@ class LoadCache:
 def _plain_bytes(path: Path) -> bytes | None:
     """A regular file's bytes, or None for anything read_text treats specially (links, huge, unreadable)."""
     try:
-        if path.is_symlink() or path.stat().st_size > MAX_FILE_BYTES:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
             return None
         return path.read_bytes()
     except OSError:

@@ -17,6 +17,10 @@ _TS = re.compile(
 )
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)\s*$")
+# Dates outside these years are typos, and near year 1 or 9999 date arithmetic
+# (time zones, windows, deadlines) would overflow instead of reporting a problem.
+MIN_YEAR, MAX_YEAR = 1970, 9000
+MAX_DURATION = timedelta(days=36500)  # a century: more is a typo, and would overflow deadlines
 
 
 @dataclass
@@ -34,9 +38,12 @@ def _parse_date(text: str) -> date:
     if not m:
         raise TimestampError("E013", f"{text!r} is not a date", "write YYYY-MM-DD")
     try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
+        value = date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError as exc:
         raise TimestampError("E014", f"{text!r} is an impossible date ({exc})", "check the month and day") from None
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise TimestampError("E014", f"{text!r} is out of range (years {MIN_YEAR} to {MAX_YEAR})", "check the year")
+    return value
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -90,6 +97,8 @@ def parse_duration(text: str) -> timedelta:
         raise TimestampError("E022", f"{text!r} is not a duration", "write e.g. 30m, 4h or 2d")
     value, unit = float(m[1]), m[2]
     seconds = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}[unit]
+    if value * seconds > MAX_DURATION.total_seconds():
+        raise TimestampError("E022", f"{text!r} is longer than {MAX_DURATION.days} days", "write e.g. 30m, 4h or 2d")
     return timedelta(seconds=value * seconds)
 
 

@@ -134,8 +134,8 @@ def parse_yaml(text: str, line_offset: int = 0) -> tuple[Y | None, list[YamlIssu
     try:
         for event in _events(text):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                return None, [YamlIssue("E006", line_of(event), "YAML anchors and aliases are not allowed in "
-                                        "content files", "write the value out in full")]
+                return None, [YamlIssue("E006", line_of(event), "YAML anchors and aliases are not allowed "
+                                        "(they can expand without bound)", "write the value out in full")]
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:

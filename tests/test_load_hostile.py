@@ -93,7 +93,7 @@ def test_timestamp_parser_raises_only_its_own_error(text: str) -> None:
         assert value.tzinfo is not None and value.utcoffset().total_seconds() == 0
 
 
-@given(st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9998, 1, 1)),
+@given(st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9000, 12, 30)),
        st.integers(-14 * 60, 14 * 60))
 def test_timestamp_round_trip(naive: datetime, offset_minutes: int) -> None:
     sign = "+" if offset_minutes >= 0 else "-"
