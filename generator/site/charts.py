@@ -190,8 +190,25 @@ def _draw_durations(ax, chart: Chart) -> None:  # type: ignore[no-untyped-def]
     ax.set_axisbelow(True)
 
 
+_DRAWN: dict[str, bytes] = {}
+_DRAWN_MAX = 64
+
+
 def draw(chart: Chart) -> bytes:
     """The chart as SVG bytes (same chart, same bytes)."""
+    # Drawing is the slow part of a preview's rebuild, and a chart whose data did not change
+    # is the same picture: keep the last few (keyed by repr, so 2 and 2.0 stay different).
+    key = repr(chart)
+    svg = _DRAWN.get(key)
+    if svg is None:
+        svg = _draw(chart)
+        if len(_DRAWN) >= _DRAWN_MAX:
+            _DRAWN.pop(next(iter(_DRAWN)))
+        _DRAWN[key] = svg
+    return svg
+
+
+def _draw(chart: Chart) -> bytes:
     import matplotlib
     from matplotlib.figure import Figure
 

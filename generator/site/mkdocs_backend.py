@@ -53,6 +53,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 import markdown as md_lib
 from markupsafe import Markup, escape
 
@@ -528,6 +530,22 @@ def _render_page(page: MkDocsPage, config: Any, doc_files: Sequence[File], nav: 
     return _Rendered(html, entries)
 
 
+class _TemplateCode(jinja2.BytecodeCache):
+    """Compiled theme templates kept in memory between builds (MkDocs makes a new environment each
+    time). Jinja checks each entry against the template's source, so a changed theme recompiles."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
 class _Logged(logging.Handler):
     """Records a worker's warnings so that the parent can log them (and count them under strict)."""
 
@@ -595,7 +613,8 @@ class RenderStats:
 
 
 def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str, bytes],
-           now_values: tuple[str, str], scratch: Path, workers: int) -> RenderStats:
+           now_values: tuple[str, str], scratch: Path, workers: int,
+           template_code: jinja2.BytecodeCache | None = None) -> RenderStats:
     """MkDocs' ``build()`` (1.6), step for step, except that pages are rendered by :func:`_render_page`:
     on several cores when there are many, and not at all when ``cache`` holds them."""
     logger = logging.getLogger("mkdocs")
@@ -611,6 +630,8 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
 
         files = get_files(config)
         env = config.theme.get_env()
+        if template_code is not None:
+            env.bytecode_cache = template_code
         files.add_files_from_theme(env, config)
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
@@ -728,6 +749,7 @@ class Renderer:
         self._site_key: bytes | None = None
         self.workers = workers if workers is not None else _cpus()
         self.last: RenderStats | None = None
+        self._templates = _TemplateCode()
 
     def render(
         self,
@@ -772,7 +794,7 @@ class Renderer:
                 footer.update(now_iso=Markup(_NOW_ISO), now_text=Markup(_NOW_TEXT))
                 config["extra"]["sp_footer"] = footer
                 config.plugins["statuspress"] = _StatuspressPlugin(pages, files, now_html)
-                stats = _build(config, cache, keys, now_html, Path(scratch), self.workers)
+                stats = _build(config, cache, keys, now_html, Path(scratch), self.workers, self._templates)
             except (mkdocs_exceptions.Abort, mkdocs_exceptions.MkDocsException) as exc:
                 if cache is not None:
                     cache.clear()

@@ -112,6 +112,7 @@ def esc(text: object) -> str:
     return escape(str(text), quote=True)
 
 
+@lru_cache(maxsize=65536)  # pure, and asked for the same pair (a page linking a service) again and again
 def rel(page_url: str, target: str) -> str:
     """A link from the page at ``page_url`` (a directory URL such as ``incidents/x/``) to ``target``."""
     target, _, fragment = target.partition("#")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -187,6 +188,11 @@ class SiteContext:
         that two builds of the same input are identical (never the clock).
         Falls back to ``now`` for a site with no content yet.
         """
+        return self._content_updated_at
+
+    @cached_property
+    def _content_updated_at(self) -> datetime:
+        # Every feed asks; going through all content once per build is enough.
         times: list[datetime] = []
         for inc in self.model.incidents:
             times.extend(_incident_times(inc))
