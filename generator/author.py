@@ -310,7 +310,16 @@ def _atomic_write(path: Path, text: str, *, exclusive: bool) -> None:
     """Write via a temporary file in the same folder, then rename over (or link to) ``path``.
 
     ``exclusive`` never replaces an existing file. An edit keeps the file's mode.
+    A failure (disk full, read-only folder) leaves ``path`` as it was and says so.
     """
+    try:
+        _write_via_temp(path, text, exclusive=exclusive)
+    except OSError as exc:
+        raise AuthoringError(f"{path}: cannot write ({exc.strerror or exc}); nothing was changed",
+                             "check the folder is writable and the disk is not full") from None
+
+
+def _write_via_temp(path: Path, text: str, *, exclusive: bool) -> None:
     folder = path.parent
     if exclusive:
         umask = os.umask(0)
@@ -332,7 +341,11 @@ def _atomic_write(path: Path, text: str, *, exclusive: bool) -> None:
                 raise AuthoringError(f"{path}: already exists; not overwriting it", "choose another name") from None
             except OSError:
                 with open(path, "xb") as fh:  # file systems without hard links
-                    fh.write(text.encode("utf-8"))
+                    try:
+                        fh.write(text.encode("utf-8"))
+                    except OSError:
+                        os.unlink(path)  # ours, half-written: do not leave it behind
+                        raise
             os.unlink(tmp)
         else:
             os.replace(tmp, path)
@@ -567,7 +580,11 @@ def _content_dir(root: Path, kind: str) -> Path:
     folder = root / "content" / kind
     if folder.is_symlink():
         raise AuthoringError(f"{folder}: is a symbolic link; refusing to write through it", "make it a real folder")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AuthoringError(f"{folder}: cannot create the folder ({exc.strerror or exc})",
+                             f"make content/{kind} a writable folder") from None
     return folder
 
 

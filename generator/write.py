@@ -38,16 +38,23 @@ def check_output_dir(out: Path, repo_root: Path) -> Path:
     """
     target = Path(os.path.abspath(out))
     root = Path(os.path.abspath(repo_root))
-    if target == root:
-        raise OutputError(f"--out {out} is the repository root; choose a folder such as {root / 'site'}")
-    if target in root.parents:
-        raise OutputError(f"--out {out} contains the repository {root}; choose a folder such as {root / 'site'}")
-    for protected in ("content", "theme", ".git", "generator"):
-        guard = root / protected
-        if target == guard or guard in target.parents:
-            raise OutputError(
-                f"--out {out} is inside {protected}/, which holds your sources; choose a folder such as {root / 'site'}"
-            )
+    # Check the path as given and as it really is: a linked folder on the way (or a linked
+    # --root) must not steer the build into the sources. The last part stays unresolved,
+    # so an --out that is itself a link is refused below rather than followed.
+    real_target = target.parent.resolve() / target.name
+    real_root = root.resolve()
+    for where, base in ((target, root), (real_target, real_root)):
+        if where == base:
+            raise OutputError(f"--out {out} is the repository root; choose a folder such as {root / 'site'}")
+        if where in base.parents:
+            raise OutputError(f"--out {out} contains the repository {root}; choose a folder such as {root / 'site'}")
+        for protected in ("content", "theme", ".git", "generator"):
+            guard = base / protected
+            if where == guard or guard in where.parents:
+                raise OutputError(
+                    f"--out {out} is inside {protected}/, which holds your sources; "
+                    f"choose a folder such as {root / 'site'}"
+                )
     if target.exists() or target.is_symlink():
         if target.is_symlink() or not target.is_dir():
             raise OutputError(f"--out {out} exists and is not a folder; remove it or choose another path")
@@ -96,8 +103,12 @@ def write_atomically(out: Path, fill: Callable[[Path], None], repo_root: Path) -
     exception propagates after the temporary folder is removed.
     """
     target = check_output_dir(out, repo_root)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(f"--out {out}: cannot create a folder beside it ({exc.strerror or exc}); "
+                          "choose a writable folder") from None
     try:
         fill(tmp)
         _publish_permissions(tmp)
@@ -118,6 +129,9 @@ def write_atomically(out: Path, fill: Callable[[Path], None], repo_root: Path) -
         else:
             os.rename(tmp, target)
         return target
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"--out {out}: writing the site failed ({exc}); the previous output is unchanged") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
