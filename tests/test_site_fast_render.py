@@ -222,3 +222,55 @@ def test_theme_that_mangles_the_build_time_is_caught(tmp_path: Path) -> None:
                                             now_iso="2026-11-26T12:00:00Z", now_text="26 Nov 2026, 13:00 CET")
     with pytest.raises(mkdocs_backend.RenderError, match="build time"):
         mkdocs_backend.render_site(build_pages(ctx)[:3], {}, [], settings_, tmp_path / "out", ctx.now)
+
+
+# ---------------------------------------------------------------- search indexing
+
+
+def _sections(parser) -> list:  # type: ignore[no-untyped-def]
+    return [(s.el.tag, dict(s.el.attrs), s.id, s.depth, list(s.title), list(s.text), s.is_excluded())
+            for s in parser.data]
+
+
+def search_both(content: str) -> tuple[list, list | None]:
+    """Material's search parser on ``content``: fed by html.parser, and by the fast tokenizer (None: declined)."""
+    from material.plugins.search.plugin import Parser
+
+    def outcome(feed) -> list | str:  # type: ignore[no-untyped-def]
+        parser = Parser()
+        try:
+            if feed(parser) is False:
+                return "declined"
+        except Exception as exc:  # Material's parser has its own failures on odd HTML: they must match too
+            return type(exc).__name__
+        return _sections(parser)
+
+    slow = outcome(lambda p: (p.feed(content), p.close()))
+    quick = outcome(lambda p: mkdocs_backend._feed_fast(p, content))
+    return slow, None if quick == "declined" else quick
+
+
+def test_search_sections_of_every_example_page_are_the_same_both_ways(fast) -> None:  # type: ignore[no-untyped-def]
+    model, _ = check_repository(REPO_ROOT, ts(EXAMPLE_NOW))
+    pages = _pages_of(make_ctx(model, EXAMPLE_NOW)) + _pages_of(make_ctx(model, EXAMPLE_NOW, internal=True, drafts=True))
+    taken = 0
+    for page in pages:
+        converted = fast.convert(page.markdown)
+        if converted is None:
+            continue
+        slow, quick = search_both(converted[0])
+        if quick is not None:
+            taken += 1
+            assert quick == slow, page.path
+    assert taken == sum(1 for p in pages if fast.convert(p.markdown) is not None)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.one_of(_good_element(), _GOOD_HEADING, _element(), _TEXT), _SEP), min_size=1, max_size=6))
+def test_search_sections_of_generated_html_are_the_same_both_ways(fast, blocks) -> None:  # type: ignore[no-untyped-def]
+    markdown = "".join(block + sep for block, sep in blocks)
+    converted = fast.convert(markdown)
+    for content in ([converted[0]] if converted else []) + [markdown]:
+        slow, quick = search_both(content)
+        if quick is not None:
+            assert quick == slow

@@ -39,6 +39,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import html
+import html.parser
 import io
 import logging
 import os
@@ -412,6 +414,118 @@ def _walk_tokens(tokens: Sequence[Any]) -> Iterator[Any]:
         yield from _walk_tokens(token.get("children", []))
 
 
+# ---------------------------------------------------------------- fast search indexing
+
+_TAG_NAME = getattr(html.parser, "tagfind_tolerant", None)
+_ATTRIBUTE = getattr(html.parser, "attrfind_tolerant", None)
+_CDATA_TAGS = frozenset(("script", "style"))
+
+
+def _html_events(content: str) -> list[tuple[str, Any, Any]] | None:
+    """The calls ``html.parser.HTMLParser`` (with ``convert_charrefs``) makes for ``content``, or ``None``.
+
+    Material's search plugin parses every page with ``HTMLParser``; its
+    tokenizer, not the plugin's own logic, is most of that cost. For HTML
+    without comments, declarations, scripts or a stray ``<`` this finds the
+    same start tags (with the parser's own attribute expressions), end tags
+    and text runs in one regular-expression pass; the plugin's handlers then
+    run on them unchanged. Anything else returns ``None`` (the real parser runs).
+    """
+    if _TAG_NAME is None or _ATTRIBUTE is None:
+        return None
+    events: list[tuple[str, Any, Any]] = []
+    pos, n = 0, len(content)
+    while pos < n:
+        lt = content.find("<", pos)
+        if lt < 0:
+            lt = n
+        if lt > pos:
+            events.append(("data", html.unescape(content[pos:lt]), None))
+        if lt >= n:
+            break
+        m = _TAG.match(content, lt)
+        if m is None or m.group(2) is None:
+            return None  # a comment, declaration or a "<" that is text: the real parser decides
+        end = m.end()
+        if m.group(1):
+            events.append(("end", m.group(2).lower(), None))
+        else:
+            name = _TAG_NAME.match(content, lt + 1)
+            if name is None:
+                return None
+            tag = name.group(1).lower()
+            if tag in _CDATA_TAGS:
+                return None
+            attrs: list[tuple[str, str | None]] = []
+            k = name.end()
+            while k < end:
+                a = _ATTRIBUTE.match(content, k)
+                if not a:
+                    break
+                attrname, rest, value = a.group(1, 2, 3)
+                if not rest:
+                    value = None
+                elif value[:1] == "'" == value[-1:] or value[:1] == '"' == value[-1:]:
+                    value = value[1:-1]
+                if value:
+                    value = html.unescape(value)
+                attrs.append((attrname.lower(), value))
+                k = a.end()
+            rest_of_tag = content[k:end].strip()
+            if rest_of_tag == "/>":
+                events.append(("start", tag, attrs))
+                events.append(("end", tag, None))  # HTMLParser.handle_startendtag does exactly this
+            elif rest_of_tag == ">":
+                events.append(("start", tag, attrs))
+            else:
+                return None
+        pos = end
+    return events
+
+
+def _feed_fast(parser: html.parser.HTMLParser, content: str) -> bool:
+    """Give ``parser`` what ``feed(content); close()`` would, if :func:`_html_events` can read it."""
+    events = _html_events(content)
+    if events is None:
+        return False
+    for kind, a, b in events:
+        if kind == "data":
+            parser.handle_data(a)
+        elif kind == "start":
+            parser.handle_starttag(a, b)
+        else:
+            parser.handle_endtag(a)
+    return True
+
+
+def _fast_search_entries(index: Any, parser_class: type) -> Callable[[Any], None]:
+    """Material's ``SearchIndex.add_entry_from_context``, parsing with :func:`_html_events` where it can."""
+
+    def add_entry_from_context(page: Any) -> None:
+        search = page.meta.get("search") or {}
+        if search.get("exclude"):
+            return
+        parser = parser_class()
+        if not _feed_fast(parser, page.content):
+            parser.feed(page.content)
+            parser.close()
+        for section in parser.data:
+            if not section.is_excluded():
+                index.create_entry_for_section(section, page.toc, page.url, page)
+
+    return add_entry_from_context
+
+
+def _speed_up_search(index: Any) -> None:
+    """Use :func:`_fast_search_entries` for Material's own search index (and nothing else)."""
+    try:
+        from material.plugins.search.plugin import Parser, SearchIndex
+    except ImportError:
+        return
+    if type(index) is SearchIndex and SearchIndex.add_entry_from_context.__qualname__ == "SearchIndex.add_entry_from_context":
+        index.add_entry_from_context = _fast_search_entries(index, Parser)
+
+
 # ---------------------------------------------------------------- the build loop
 
 # The build moment is printed in every page's footer. Pages are rendered with these
@@ -656,6 +770,8 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
 
         fast = _FastMarkdown(config["markdown_extensions"], config["mdx_configs"] or {})
         index = _search_index(config)
+        if index is not None:
+            _speed_up_search(index)
         # The navigation (on every page, and on 404.html) shows these pages: read them first.
         for page in nav.pages:
             _populate(page, config, files, fast)
