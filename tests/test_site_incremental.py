@@ -145,14 +145,19 @@ def test_a_failed_rebuild_keeps_the_preview_and_the_next_one_is_still_right(tmp_
 _PARALLEL = textwrap.dedent("""
     import json, sys
     from pathlib import Path
-    from generator.site import mkdocs_backend
+    from generator.site import build as site_build, forked, ics, mkdocs_backend
     from generator.site.build import BuildOptions, SiteBuilder, BuildError
     from generator.timeparse import parse_timestamp
 
-    root, out, workers, fail_at = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    root, out, workers, fail = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     mkdocs_backend.PARALLEL_MIN_PAGES = 4
-    mkdocs_backend._cpus = lambda: workers
-    if fail_at:
+    site_build.FORK_MIN_INCIDENTS = 0
+    mkdocs_backend._cpus = forked.cpus = lambda: workers
+    if fail == "calendar":
+        def broken(ctx):
+            raise RuntimeError("calendar exploded")
+        ics.render_ics = broken
+    if fail == "page":
         real = mkdocs_backend._StatuspressPlugin.on_page_markdown
         def flaky(self, markdown, **kw):
             if kw["page"].file.src_uri.startswith("services/"):
@@ -162,16 +167,16 @@ _PARALLEL = textwrap.dedent("""
     builder = SiteBuilder(reuse=False)
     try:
         builder.build(BuildOptions(root=root, out=out, now=parse_timestamp(sys.argv[5])))
-    except BuildError as exc:
-        print(json.dumps({"error": str(exc)}))
+    except (BuildError, RuntimeError) as exc:
+        print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))
     else:
         stats = builder.last_render
         print(json.dumps({"workers": stats.workers, "pages": stats.pages, "rendered": stats.rendered}))
 """)
 
 
-def _run_parallel(root: Path, out: Path, workers: int, fail: bool = False) -> dict[str, object]:
-    done = subprocess.run([sys.executable, "-c", _PARALLEL, str(root), str(out), str(workers), str(int(fail)),
+def _run_parallel(root: Path, out: Path, workers: int, fail: str = "") -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", _PARALLEL, str(root), str(out), str(workers), fail or "-",
                            EXAMPLE_NOW], capture_output=True, text=True, cwd=REPO_ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -191,7 +196,11 @@ def test_a_page_failing_in_a_worker_fails_the_build_cleanly(tmp_path: Path) -> N
     out = tmp_path / "site"
     _run_parallel(root, out, 1)
     before = snapshot(out)
-    failed = _run_parallel(root, out, 3, fail=True)
+    failed = _run_parallel(root, out, 3, fail="page")
     assert "service page could not be rendered" in str(failed["error"])
+    assert snapshot(out) == before
+    # Feeds, API and calendar are made in a worker too; its failure is the build's failure, as is.
+    failed = _run_parallel(root, out, 3, fail="calendar")
+    assert failed["error"] == "RuntimeError: calendar exploded"
     assert snapshot(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["repo", "site"]

@@ -21,13 +21,16 @@ from pathlib import Path
 from generator.load import LoadCache
 from generator.model import Problem
 from generator.report import format_text
-from generator.site import api, badges, charts, feeds, ics, urls
+from generator.site import api, badges, charts, feeds, forked, ics, urls
 from generator.site.mkdocs_backend import THEME_DIR, Renderer, RenderError, RenderStats, SiteSettings
 from generator.site.pages import build_pages, nav_entries
 from generator.site.visibility import SiteContext
 from generator.timeparse import format_timestamp
 from generator.validate import check_repository, has_errors
 from generator.write import OutputError, write_atomically
+
+# Below this, a second process costs more than it saves.
+FORK_MIN_INCIDENTS = 300
 
 
 class BuildError(Exception):
@@ -126,9 +129,21 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
     ctx = SiteContext(model, options.now, base_url, internal=options.internal, drafts=options.drafts)
 
     progress("making pages")
-    pages = build_pages(ctx)
+    # Feeds, API, badges and charts are made on the other core meanwhile, on large sites.
+    other = None
+    if len(model.incidents) >= FORK_MIN_INCIDENTS and forked.cpus() > 1 and forked.fork_safe():
+        other = forked.Forked(lambda: machine_files(ctx))
+    try:
+        pages = build_pages(ctx)
+    except BaseException:
+        if other is not None:
+            other.discard()
+        raise
     progress("making feeds, API, badges, calendar and charts")
-    files = machine_files(ctx)
+    try:
+        files = other.result() if other is not None else machine_files(ctx)
+    except forked.WorkerDied as exc:
+        raise BuildError(str(exc)) from None
     collisions = sorted({p.path for p in pages} & set(files))
     if collisions:
         raise BuildError(f"a page and a file share a path: {', '.join(collisions)}")

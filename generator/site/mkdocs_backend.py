@@ -44,7 +44,6 @@ import html.parser
 import io
 import logging
 import os
-import pickle
 import re
 import tempfile
 import threading
@@ -60,6 +59,7 @@ import jinja2.bccache
 import markdown as md_lib
 from markupsafe import Markup, escape
 
+from generator.site import forked
 from generator.site.pages import Page
 
 # Material prints a banner about MkDocs 2 on import unless this is set.
@@ -543,10 +543,7 @@ _RENDERER_VERSION = "1"
 
 
 def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
+    return forked.cpus()
 
 
 def _page_key(page: Page) -> bytes:
@@ -671,41 +668,6 @@ class _Logged(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _render_in_child(work: Callable[[], Any], scratch: Path, n: int) -> tuple[int, Path]:
-    """Fork a worker that runs ``work()`` and pickles what it returns (or its error) to a file."""
-    result = scratch / f"worker-{n}.pickle"
-    pid = os.fork()
-    if pid == 0:  # the worker: never returns into the caller's stack
-        status = 1
-        try:
-            logged = _Logged()
-            logging.getLogger("mkdocs").addHandler(logged)
-            try:
-                payload: tuple[str, Any, list[tuple[str, int, str]]] = ("ok", work(), logged.records)
-            except BaseException as exc:  # reported to the parent, which raises
-                payload = ("error", f"{type(exc).__name__}: {exc}", logged.records)
-            with open(result, "wb") as fh:
-                pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    return pid, result
-
-
-def _collect_child(pid: int, result: Path) -> Any:
-    _, status = os.waitpid(pid, 0)
-    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not result.is_file():
-        raise mkdocs_exceptions.BuildError(f"a rendering worker stopped unexpectedly (status {status})")
-    with open(result, "rb") as fh:
-        kind, value, records = pickle.load(fh)
-    result.unlink()
-    for name, level, message in records:
-        logging.getLogger(name).log(level, message)
-    if kind != "ok":
-        raise mkdocs_exceptions.BuildError(value)
-    return value
-
-
 def _split(pages: Sequence[MkDocsPage], parts: int) -> list[list[MkDocsPage]]:
     """Contiguous runs of about equal work (Markdown length is a fair proxy for rendering time)."""
     weights = [len(p.file.content_string) + 2000 for p in pages]
@@ -727,7 +689,7 @@ class RenderStats:
 
 
 def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str, bytes],
-           now_values: tuple[str, str], scratch: Path, workers: int,
+           now_values: tuple[str, str], workers: int,
            template_code: jinja2.BytecodeCache | None = None) -> RenderStats:
     """MkDocs' ``build()`` (1.6), step for step, except that pages are rendered by :func:`_render_page`:
     on several cores when there are many, and not at all when ``cache`` holds them."""
@@ -785,26 +747,39 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
                 out[page.file.src_uri] = _render_page(page, config, doc_files, nav, env, index)
             return out
 
+        def in_worker(run: Sequence[MkDocsPage]) -> tuple[str, Any, list[tuple[str, int, str]]]:
+            logged = _Logged()  # the worker's warnings, to be logged (and counted) by the parent
+            logging.getLogger("mkdocs").addHandler(logged)
+            try:
+                return "ok", render(run), logged.records
+            except Exception as exc:
+                return "error", f"{type(exc).__name__}: {exc}", logged.records
+
         parts = max(1, min(workers, len(todo) // max(PARALLEL_MIN_PAGES // 2, 1)))
-        # fork() is only safe while no other thread holds a lock (a preview server has threads).
-        if parts > 1 and hasattr(os, "fork") and threading.active_count() == 1:
+        if parts > 1 and forked.fork_safe():
             runs = _split(todo, parts)
-            children = [_render_in_child(lambda run=run: render(run), scratch, n)
-                        for n, run in enumerate(runs[1:], start=1)]
+            children = [forked.Forked(lambda run=run: in_worker(run)) for run in runs[1:]]
             try:
                 done.update(render(runs[0]))
-            finally:
-                results = []
-                errors = []
-                for pid, path in children:
-                    try:
-                        results.append(_collect_child(pid, path))
-                    except mkdocs_exceptions.BuildError as exc:
-                        errors.append(exc)
-                if errors:
-                    raise errors[0]
-            for result in results:
-                done.update(result)
+            except BaseException:
+                for child in children:
+                    child.discard()
+                raise
+            errors = []
+            for child in children:
+                try:
+                    kind, value, records = child.result()
+                except forked.WorkerDied as exc:
+                    errors.append(str(exc))
+                    continue
+                for name, level, message in records:
+                    logging.getLogger(name).log(level, message)
+                if kind == "ok":
+                    done.update(value)
+                else:
+                    errors.append(value)
+            if errors:
+                raise mkdocs_exceptions.BuildError(errors[0])
         else:
             parts = 1
             done.update(render(todo))
@@ -910,7 +885,7 @@ class Renderer:
                 footer.update(now_iso=Markup(_NOW_ISO), now_text=Markup(_NOW_TEXT))
                 config["extra"]["sp_footer"] = footer
                 config.plugins["statuspress"] = _StatuspressPlugin(pages, files, now_html)
-                stats = _build(config, cache, keys, now_html, Path(scratch), self.workers, self._templates)
+                stats = _build(config, cache, keys, now_html, self.workers, self._templates)
             except (mkdocs_exceptions.Abort, mkdocs_exceptions.MkDocsException) as exc:
                 if cache is not None:
                     cache.clear()
