@@ -12,8 +12,8 @@ then measures, each command in a fresh child process:
 - the floor: benchmarks/floor.py, a plain script that reads the same files and writes one
   HTML page each with Jinja2 (how fast Python can go at all).
 
-Peak memory is the largest sum of resident memory over the child's whole process tree
-(sampled every 20 ms from /proc; it counts pages shared after fork twice, so it errs high).
+Peak memory is the largest total memory of the child's whole process tree, sampled every
+20 ms from /proc (proportional set size: pages that forked workers share count once).
 
 Usage:
   python benchmarks/build.py                       # N = 1000, 2000, 5000, 10000
@@ -62,6 +62,14 @@ def _children(pid: int) -> list[int]:
 
 
 def _rss(pid: int) -> int:
+    """Proportional set size (a page shared by k processes counts 1/k in each), else resident size."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
     try:
         with open(f"/proc/{pid}/statm") as fh:
             return int(fh.read().split()[1]) * PAGE_SIZE
