@@ -27,7 +27,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E016": ("wrong type", "A list where text belongs, text where true/false belongs, and so on."),
     "E017": ("value not allowed", "A severity, status or other word outside its list; the hint names the closest."),
     "E018": ("unknown impact", "Impacts are degraded_performance, partial_outage, major_outage (and under_maintenance)."),
-    "E019": ("text too long or empty", "Titles are at most 120 characters and one line; values may not be blank."),
+    "E019": ("text too long or empty", "Titles are at most 120 characters and one line; values may not be blank "
+             "or hold control characters."),
     "E020": ("date where a timestamp is due", "Add the time and offset: 2026-03-14T00:00:00Z."),
     "E021": ("malformed date", "Dates are YYYY-MM-DD."),
     "E022": ("malformed duration", "Durations are like 30m, 4h, 2d (at most 36500 days)."),

@@ -8,6 +8,7 @@ content-format reference (``reference_markdown``) and the tests.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -209,6 +210,10 @@ def _type_error(c: Collector, y: Y, f: Field, wanted: str, where: str) -> None:
     c.add(y.line, "E016", f"{where}{f.name} must be {wanted}, got {got}", f"write {f.name} as {wanted}")
 
 
+# C0 and C1 controls other than tab and line breaks.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
 def _text(c: Collector, y: Y, f: Field, where: str) -> str | None:
     if y.kind in ("map", "seq", "null"):
         _type_error(c, y, f, "text", where)
@@ -216,6 +221,11 @@ def _text(c: Collector, y: Y, f: Field, where: str) -> str | None:
     text = str(y.raw if y.kind != "str" else y.value)
     if not text.strip():
         c.add(y.line, "E019", f"{where}{f.name} is empty", f"write a value for {f.name}")
+        return None
+    bad = _CONTROL.search(text)
+    if bad:  # only reachable through YAML escapes ("\x08"); pages, feeds and XML cannot carry it
+        c.add(y.line, "E019", f"{where}{f.name} contains the control character U+{ord(bad.group()):04X}",
+              "remove it")
         return None
     if f.max_len and len(text) > f.max_len:
         c.add(y.line, "E019", f"{where}{f.name} is {len(text)} characters, more than {f.max_len}",
