@@ -25,6 +25,9 @@ CONTENT_DIRS = {"incidents": "content/incidents", "maintenance": "content/mainte
                 "postmortems": "content/postmortems"}
 MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are refused rather than read into memory
 FILE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
+# site.url (and build --base-url) goes unescaped into MkDocs' canonical links and the sitemap:
+# a plain http(s) URL, with nothing that could close an attribute or start markup.
+SITE_URL = re.compile(r"^https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%/+-]*)?$")
 
 DEFAULT_SEVERITIES = {
     "SEV-1": m.SeverityLevel("SEV-1", "Critical", timedelta(hours=1)),
@@ -278,8 +281,10 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
               f"site.timezone '{tz}' is not an IANA time zone", "write e.g. Europe/Berlin or UTC")
         tz = "UTC"
     url = site_v.get("url", "https://status.example/")
-    if not re.match(r"^https?://[^\s/]+", url):
-        c.add(1, "E016", f"site.url '{url}' is not an http(s) URL", "write e.g. https://status.example.com/")
+    if not SITE_URL.match(url):
+        c.add(doc.value["site"].key_lines.get("url", 1) if "site" in doc.value else 1, "E016",
+              f"site.url '{url}' is not a plain http(s) URL",
+              "write e.g. https://status.example.com/ (letters, digits and - . _ ~ % / + after the host)")
     site = m.SiteInfo(site_v.get("name", "Status"), url if url.endswith("/") else url + "/", tz,
                       site_v.get("description", ""))
 

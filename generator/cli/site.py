@@ -23,12 +23,21 @@ def _progress(enabled: bool):  # type: ignore[no-untyped-def]
     return report
 
 
+def _check_base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The same rule as site.url: it is written into every page's canonical link."""
+    from generator.load import SITE_URL
+
+    if value is not None and not SITE_URL.match(value):
+        raise click.BadParameter(f"{value!r} is not a plain http(s) URL, e.g. https://status.example.com/", ctx, param)
+    return value
+
+
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: site/ in the repository). Replaced atomically; never the repository itself.")
 @click.option("--internal", is_flag=True, help="Include internal fields and internal post-mortems (marked Internal).")
 @click.option("--drafts", is_flag=True, help="Include draft and in-review post-mortems (marked Draft).")
-@click.option("--base-url", default=None, metavar="URL",
+@click.option("--base-url", default=None, metavar="URL", callback=_check_base_url,
               help="Where the site will be served (default: site.url from site_config.yml).")
 @now_option
 @root_option
