@@ -96,16 +96,33 @@ def _publish_permissions(folder: Path) -> None:
     os.chmod(folder, 0o777 & ~_umask())
 
 
-def write_atomically(out: Path, fill: Callable[[Path], None], repo_root: Path) -> Path:
+def spare_dir(out: Path) -> Path:
+    """Where :func:`write_atomically` keeps the previous build when asked to (beside ``out``, hidden)."""
+    target = Path(os.path.abspath(out))
+    return target.parent / f".{target.name}.spare"
+
+
+def write_atomically(out: Path, fill: Callable[[Path], None], repo_root: Path, keep_spare: bool = False) -> Path:
     """Call ``fill(tmp)`` to populate a fresh folder beside ``out``, then swap it in.
 
     If ``fill`` raises (or the process dies), ``out`` is untouched; the
     exception propagates after the temporary folder is removed.
+
+    With ``keep_spare`` (a process that rebuilds again and again: ``serve``),
+    the previous build is kept in :func:`spare_dir` instead of being deleted,
+    and the next build is filled there: ``fill`` then gets a folder that may
+    hold an older build and must leave exactly the new one in it (the
+    renderer rewrites only the files that differ, which on a large site is
+    most of a rebuild's disk work). A failed build deletes the spare.
     """
     target = check_output_dir(out, repo_root)
+    spare = spare_dir(target) if keep_spare else None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        if spare is not None and spare.is_dir() and not spare.is_symlink():
+            tmp = spare
+        else:
+            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     except OSError as exc:
         raise OutputError(f"--out {out}: cannot create a folder beside it ({exc.strerror or exc}); "
                           "choose a writable folder") from None
@@ -115,7 +132,7 @@ def write_atomically(out: Path, fill: Callable[[Path], None], repo_root: Path) -
         if target.exists():
             if _exchange(tmp, target):
                 # ``tmp`` now holds the previous build.
-                shutil.rmtree(tmp, ignore_errors=True)
+                _retire(tmp, spare)
                 return target
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
             os.rmdir(old)
@@ -125,7 +142,7 @@ def write_atomically(out: Path, fill: Callable[[Path], None], repo_root: Path) -
             except OSError:
                 os.rename(old, target)  # put the previous build back
                 raise
-            shutil.rmtree(old, ignore_errors=True)
+            _retire(old, spare)
         else:
             os.rename(tmp, target)
         return target
@@ -135,3 +152,17 @@ def write_atomically(out: Path, fill: Callable[[Path], None], repo_root: Path) -
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _retire(previous: Path, spare: Path | None) -> None:
+    """The previous build: kept as the spare when one is wanted, else deleted."""
+    if spare is not None:
+        if previous == spare:
+            return
+        if not spare.exists():
+            try:
+                os.rename(previous, spare)
+                return
+            except OSError:
+                pass
+    shutil.rmtree(previous, ignore_errors=True)

@@ -86,6 +86,19 @@ def own_theme(root: Path) -> None:
     css.write_text(css.read_text(encoding="utf-8") + "\n/* changed while serving */\n", encoding="utf-8")
 
 
+def tamper_with_spare(root: Path) -> None:
+    # The previous build, kept beside the preview to be updated next time: whatever happened to it,
+    # the next build must still leave exactly the new site.
+    spare = root.parent / "preview" / ".site.spare"
+    pages = sorted(spare.glob("incidents/*/index.html"))
+    assert len(pages) > 3
+    pages[0].write_bytes(pages[0].read_bytes().replace(b"<h1", b"<h2", 1))
+    pages[1].unlink()
+    (pages[2].parent / "stray.html").write_text("left behind", encoding="utf-8")
+    (spare / "old-folder" / "deep").mkdir(parents=True)
+    (spare / "old-folder" / "deep" / "x.txt").write_text("x", encoding="utf-8")
+
+
 def test_rebuilds_after_each_kind_of_change_match_a_clean_build(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "repo")
     out = tmp_path / "preview" / "site"
@@ -102,6 +115,8 @@ def test_rebuilds_after_each_kind_of_change_match_a_clean_build(tmp_path: Path) 
         ("a service renamed", rename_service, "2026-11-26T12:07:30Z"),
         ("the theme changed", own_theme, "2026-11-26T12:07:30Z"),
         ("nothing changed", lambda r: None, "2026-11-26T12:07:30Z"),
+        ("the kept previous build was tampered with", tamper_with_spare, "2026-11-26T12:07:30Z"),
+        ("nothing changed again", lambda r: None, "2026-11-26T12:07:30Z"),
     ]
     reused = {}
     for n, (label, change, now) in enumerate(steps):
@@ -120,6 +135,8 @@ def test_rebuilds_after_each_kind_of_change_match_a_clean_build(tmp_path: Path) 
     assert reused["a service renamed"][0] < reused["a service renamed"][1]
     assert reused["the theme changed"][0] == 0
     assert reused["nothing changed"][0] == reused["nothing changed"][1]
+    # Only the preview and the previous build it will update next are left beside it.
+    assert sorted(p.name for p in out.parent.iterdir()) == [".site.spare", "site"]
 
 
 def test_a_failed_rebuild_keeps_the_preview_and_the_next_one_is_still_right(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ The order matters for the guarantees in the spec:
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,7 +28,7 @@ from generator.site.pages import build_pages, nav_entries
 from generator.site.visibility import SiteContext
 from generator.timeparse import format_timestamp
 from generator.validate import check_repository, has_errors
-from generator.write import OutputError, write_atomically
+from generator.write import OutputError, spare_dir, write_atomically
 
 # Below this, a second process costs more than it saves.
 FORK_MIN_INCIDENTS = 300
@@ -98,10 +99,12 @@ class SiteBuilder:
     """Builds the site again and again, reusing what did not change: ``statuspress serve`` keeps one.
 
     It keeps parsed content files (:class:`generator.load.LoadCache`) and
-    rendered pages (:class:`generator.site.mkdocs_backend.Renderer`). Every
-    build still validates all content, makes every page and file, and writes
-    a complete site through the same atomic swap; the output is byte-for-byte
-    what a fresh :func:`build_site` writes (tests compare the two).
+    rendered pages (:class:`generator.site.mkdocs_backend.Renderer`), and the
+    previous output folder beside the new one (``.<out>.spare``), which the
+    next build updates instead of writing every file again. Every build still
+    validates all content, makes every page and file, and swaps a complete
+    site in atomically; the output is byte-for-byte what a fresh
+    :func:`build_site` writes (tests compare the two).
     """
 
     def __init__(self, reuse: bool = True) -> None:
@@ -166,9 +169,31 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
         renderer.render(pages, files, nav, settings, folder, ctx.now)
 
     try:
-        out = write_atomically(Path(options.out), fill, root)
+        out = write_atomically(Path(options.out), fill, root, keep_spare=renderer.reuses)
     except OutputError as exc:
         raise BuildError(str(exc)) from None
     except RenderError as exc:
         raise BuildError(str(exc)) from None
+    if renderer.reuses:
+        _seed_spare(out, renderer)
     return BuildResult(out=out, pages=len(pages), files=len(files), warnings=warnings)
+
+
+def _seed_spare(out: Path, renderer: Renderer) -> None:
+    """After a first build, copy it to the spare folder, so the next build has one to update.
+
+    Otherwise the first rebuild after ``serve`` starts would write every file of
+    the site again. ``copy2`` keeps sizes and modification times, which is how
+    the renderer recognises files it wrote.
+    """
+    spare = spare_dir(out)
+    if renderer.knows(spare):
+        return
+    try:
+        if spare.exists() or spare.is_symlink():
+            shutil.rmtree(spare) if spare.is_dir() and not spare.is_symlink() else spare.unlink()
+        shutil.copytree(out, spare, symlinks=True, copy_function=shutil.copy2)
+    except OSError:
+        shutil.rmtree(spare, ignore_errors=True)  # only a missed speed-up: the next build writes all
+        return
+    renderer.adopt(out, spare)

@@ -546,6 +546,14 @@ def _cpus() -> int:
     return forked.cpus()
 
 
+def _folder_id(folder: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _page_key(page: Page) -> bytes:
     return hashlib.sha256(repr(page).encode("utf-8", "surrogatepass")).digest()
 
@@ -688,11 +696,50 @@ class RenderStats:
     workers: int
 
 
+# What a folder holds after a build, per page file: (digest, (size, mtime_ns)) as written.
+_Manifest = dict[str, tuple[bytes, tuple[int, int]]]
+
+
+def _snapshot(folder: str) -> dict[str, tuple[int, int]]:
+    """Every file (and link) under ``folder``: relative path -> (size, mtime_ns)."""
+    out: dict[str, tuple[int, int]] = {}
+    todo = [("", folder)]
+    while todo:
+        rel, path = todo.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                name = f"{rel}{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((name + "/", entry.path))
+                else:
+                    st = entry.stat(follow_symlinks=False)
+                    out[name] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _prune(folder: str, stale: Sequence[str]) -> None:
+    """Delete ``stale`` files, then every folder left empty."""
+    for rel in stale:
+        os.unlink(os.path.join(folder, rel))
+    for dirpath, dirnames, filenames in os.walk(folder, topdown=False):
+        if dirpath != folder and not dirnames and not filenames:
+            try:
+                os.rmdir(dirpath)
+            except OSError:
+                pass
+
+
 def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str, bytes],
            now_values: tuple[str, str], workers: int,
-           template_code: jinja2.BytecodeCache | None = None) -> RenderStats:
+           template_code: jinja2.BytecodeCache | None = None,
+           known: _Manifest | None = None) -> tuple[RenderStats, _Manifest]:
     """MkDocs' ``build()`` (1.6), step for step, except that pages are rendered by :func:`_render_page`:
-    on several cores when there are many, and not at all when ``cache`` holds them."""
+    on several cores when there are many, and not at all when ``cache`` holds them.
+
+    ``known``: the folder holds an earlier build, whose page files are as recorded there. It is then
+    not emptied first: unchanged page files are left as they are, and what the new build does not
+    produce is deleted at the end (MkDocs rewrites its other files anyway).
+    """
     logger = logging.getLogger("mkdocs")
     warning_counter = mkdocs_utils.CountHandler()
     warning_counter.setLevel(logging.WARNING)
@@ -702,7 +749,12 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
     try:
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
-        mkdocs_utils.clean_directory(config.site_dir)
+        site_dir = config.site_dir
+        if known is None:
+            mkdocs_utils.clean_directory(site_dir)
+            before: dict[str, tuple[int, int]] = {}
+        else:
+            before = _snapshot(site_dir)
 
         files = get_files(config)
         env = config.theme.get_env()
@@ -792,12 +844,21 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
 
         now_iso, now_text = (v.encode("utf-8", errors="xmlcharrefreplace") for v in now_values)
         entries: list[dict[str, Any]] = []
+        manifest: _Manifest = {}
         for page in pages:
             rendered = done[page.file.src_uri]
             entries.extend(rendered.entries)
             if rendered.html:
                 html = rendered.html.replace(_NOW_ISO.encode(), now_iso).replace(_NOW_TEXT.encode(), now_text)
+                dest = page.file.dest_uri
+                digest = hashlib.blake2b(html, digest_size=16).digest()
+                kept = known.get(dest) if known is not None else None
+                if kept is not None and kept[0] == digest and before.get(dest) == kept[1]:
+                    manifest[dest] = kept  # the folder already holds exactly this file
+                    continue
                 mkdocs_utils.write_file(html, page.file.abs_dest_path)
+                st = os.stat(page.file.abs_dest_path)
+                manifest[dest] = (digest, (st.st_size, st.st_mtime_ns))
         if index is not None:
             index.entries[:] = entries
 
@@ -809,13 +870,18 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
             msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise mkdocs_exceptions.Abort(f"Aborted with {msg} in strict mode!")
 
+        if known is not None:
+            # Left over from the earlier build: not a page of this one and not written just now.
+            after = _snapshot(site_dir)
+            _prune(site_dir, [rel for rel, sig in after.items() if rel not in manifest and before.get(rel) == sig])
+
         if cache is not None:
             cache.clear()
             for page in pages:
                 key = keys.get(page.file.src_uri)
                 if key is not None:
                     cache[key] = done[page.file.src_uri]
-        return RenderStats(len(pages), len(todo), len(pages) - len(todo), parts)
+        return RenderStats(len(pages), len(todo), len(pages) - len(todo), parts), manifest
     except Exception as e:
         config.plugins.on_build_error(error=e)
         if isinstance(e, mkdocs_exceptions.BuildError):
@@ -841,6 +907,24 @@ class Renderer:
         self.workers = workers if workers is not None else _cpus()
         self.last: RenderStats | None = None
         self._templates = _TemplateCode()
+        # Page files each output folder holds, by the folder's identity (it moves when swapped in).
+        self._folders: dict[tuple[int, int], _Manifest] = {}
+
+    @property
+    def reuses(self) -> bool:
+        """Whether this renderer keeps work between builds (and can update an earlier output folder)."""
+        return self._cache is not None
+
+    def knows(self, folder: Path) -> bool:
+        """Whether ``folder`` is one this renderer filled (and can update rather than rewrite)."""
+        ident = _folder_id(folder)
+        return ident is not None and ident in self._folders
+
+    def adopt(self, folder: Path, copy: Path) -> None:
+        """``copy`` is a copy of ``folder`` with sizes and times kept: update it like ``folder``."""
+        source, target = _folder_id(folder), _folder_id(copy)
+        if self._cache is not None and source in self._folders and target is not None:
+            self._folders[target] = dict(self._folders[source])
 
     def render(
         self,
@@ -851,12 +935,18 @@ class Renderer:
         site_dir: Path,
         now: datetime,
     ) -> RenderStats:
-        """Build the whole site into ``site_dir`` (which is emptied first).
+        """Build the whole site into ``site_dir``, which ends up holding exactly this site.
 
+        With ``reuse``, a folder this renderer filled before is updated (only the
+        page files that differ are written); any other folder is emptied first.
         Raises :class:`RenderError` for anything MkDocs rejects, including its
         ``Abort`` (a ``SystemExit``) so that no caller is ever terminated by it.
         """
         cache = self._cache
+        folder = _folder_id(site_dir)
+        known = self._folders.pop(folder, None) if folder is not None else None
+        if cache is None:
+            known = None
         keys: dict[str, bytes] = {}
         if cache is not None:
             nav_paths = {path for _, path in nav}
@@ -885,7 +975,7 @@ class Renderer:
                 footer.update(now_iso=Markup(_NOW_ISO), now_text=Markup(_NOW_TEXT))
                 config["extra"]["sp_footer"] = footer
                 config.plugins["statuspress"] = _StatuspressPlugin(pages, files, now_html)
-                stats = _build(config, cache, keys, now_html, self.workers, self._templates)
+                stats, manifest = _build(config, cache, keys, now_html, self.workers, self._templates, known)
             except (mkdocs_exceptions.Abort, mkdocs_exceptions.MkDocsException) as exc:
                 if cache is not None:
                     cache.clear()
@@ -897,6 +987,10 @@ class Renderer:
                 details = "; ".join(log.messages) or f"exit code {exc.code}"
                 raise RenderError(f"MkDocs stopped the build: {details}") from None
         self.last = stats
+        if cache is not None and folder is not None:
+            self._folders[folder] = manifest
+            while len(self._folders) > 2:  # the live folder and the spare
+                self._folders.pop(next(iter(self._folders)))
         return stats
 
 
