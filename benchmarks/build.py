@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -97,10 +98,12 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0  # user + system time of the whole process tree
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     """Run ``cmd``; wall time and peak memory of its process tree."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     # The children import statuspress from this checkout, whatever else is installed.
     path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
@@ -121,7 +124,9 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
-    return Run(seconds, peak / 2**20, proc.returncode, out, err)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
+    return Run(seconds, peak / 2**20, proc.returncode, out, err, cpu)
 
 
 def statuspress(*args: str) -> list[str]:
@@ -195,6 +200,7 @@ class Row:
     validate_s: float
     validate_peak_mib: float
     build_s: float
+    build_cpu_s: float
     build_peak_mib: float
     rebuild_s: float | None
     rebuild_later_s: float | None
@@ -227,7 +233,8 @@ def measure(n: int, work: Path, args: argparse.Namespace) -> Row:
         raise SystemExit(f"build failed for N={n}:\n{built.stdout}{built.stderr}")
     size, out_files = folder_size(out)
     pages = sum(1 for _ in out.rglob("index.html"))
-    print(f"  N={n}: build {built.seconds:.2f} s, peak {built.peak_mib:.0f} MiB", flush=True)
+    print(f"  N={n}: build {built.seconds:.2f} s ({built.cpu_seconds:.1f} CPU s), peak {built.peak_mib:.0f} MiB, "
+          f"load {os.getloadavg()[0]:.1f}", flush=True)
 
     rebuild_s = first_s = rebuild_peak = later_s = None
     incremental = False
@@ -266,7 +273,8 @@ def measure(n: int, work: Path, args: argparse.Namespace) -> Row:
     return Row(
         n=n, files=files,
         validate_s=round(val.seconds, 3), validate_peak_mib=round(val.peak_mib, 1),
-        build_s=round(built.seconds, 3), build_peak_mib=round(built.peak_mib, 1),
+        build_s=round(built.seconds, 3), build_cpu_s=round(built.cpu_seconds, 3),
+        build_peak_mib=round(built.peak_mib, 1),
         rebuild_s=None if rebuild_s is None else round(rebuild_s, 3),
         rebuild_later_s=None if later_s is None else round(later_s, 3),
         rebuild_first_s=None if first_s is None else round(first_s, 3),
