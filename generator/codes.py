@@ -12,8 +12,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E005": ("duplicate key", "A key appears twice; YAML would silently keep the last one. Keep one."),
     "E006": ("YAML alias", "Anchors (&a) and aliases (*a) are refused in content: they can expand without bound."),
     "E007": ("empty file", "The file has no content. Delete it or fill it in."),
-    "E008": ("link outside the repository", "A content file is (or is reached through) a symbolic link that points outside the "
-             "repository."),
+    "E008": ("link outside the repository", "A content or theme file is (or is reached through) a symbolic link that points "
+             "outside the repository."),
     "E009": ("bad file name", "Incident, maintenance and post-mortem files are named YYYY-MM-DD-slug.md: lowercase "
              "letters, digits and '-' (the name is the id, used in URLs)."),
     # schema

@@ -499,6 +499,37 @@ def _plain_bytes(path: Path) -> bytes | None:
         return None
 
 
+def theme_link_problems(root: Path) -> list[Problem]:
+    """E008 for links in ``theme/`` that lead outside the repository.
+
+    The theme folder is copied into the built site, so such a link would
+    publish whatever file it points at (a key, a password file).
+    """
+    base = root / "theme"
+    if not (base.is_dir() or base.is_symlink()):
+        return []
+    real_root = root.resolve()
+    paths = [base]
+    if not base.is_symlink():
+        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+            paths += [Path(dirpath) / name for name in sorted(dirnames) + sorted(filenames)]
+    out = []
+    for path in paths:
+        if not path.is_symlink():
+            continue
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # a link loop
+            out.append(Problem(_rel(root, path), 1, "E001", "is a symbolic link that points to itself",
+                               "replace the link with the file itself"))
+            continue
+        if not target.is_relative_to(real_root):
+            out.append(Problem(_rel(root, path), 1, "E008",
+                               f"is a symbolic link to {target}, outside the repository; theme/ is copied into "
+                               "the site, so that file would be published", "replace the link with the file itself"))
+    return sorted(out, key=Problem.sort_key)
+
+
 def load_repository(root: Path, cache: LoadCache | None = None) -> tuple[Model, list[Problem]]:
     """Load config and every content file. Never raises on bad input.
 
@@ -506,6 +537,7 @@ def load_repository(root: Path, cache: LoadCache | None = None) -> tuple[Model, 
     """
     root = Path(root)
     config, problems, _usable = load_config(root)
+    problems.extend(theme_link_problems(root))
     jobs = [(kind, path) for kind, folder in CONTENT_DIRS.items() for path in _content_files(root, folder)]
     incidents: list[m.Incident] = []
     maintenance: list[m.Maintenance] = []

@@ -8,6 +8,7 @@ that die half-way.
 from __future__ import annotations
 
 import errno
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from generator.cli import main
 from generator.site import mkdocs_backend
+from generator.site.mkdocs_backend import THEME_DIR
 from tests.test_hostile_cli import NOW, snapshot, tiny_repo
 
 
@@ -157,3 +159,24 @@ def test_ids_cannot_point_outside_the_incident_folder(repo: Path, ident: str) ->
         result = cli(*args)
         assert result.exit_code in (1, 2) and "no incident" in result.output.lower(), result.output
     assert snapshot(repo.parent) == before
+
+
+# ---------------------------------------------------------------- the theme is published: no links out of it
+
+
+def test_theme_links_outside_the_repository_are_refused(repo: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRETCANARY", encoding="utf-8")
+    theme = repo / "theme"
+    shutil.copytree(THEME_DIR, theme, dirs_exist_ok=True)
+    (theme / "assets" / "leak.txt").symlink_to(secret)
+    (theme / "assets" / "inside.txt").symlink_to(repo / "site_config.yml")  # inside the repository: fine
+    result = cli("validate", "--root", str(repo), "--now", NOW)
+    assert result.exit_code == 1
+    assert "theme/assets/leak.txt:1: E008" in result.output and "inside.txt" not in result.output
+    out = tmp_path / "site"
+    result = build(repo, out)
+    assert result.exit_code == 1 and "theme/assets/leak.txt" in result.output and not out.exists()
+    (theme / "assets" / "leak.txt").unlink()
+    assert build(repo, out).exit_code == 0
+    assert not [p for p in out.rglob("*") if p.is_file() and b"SECRETCANARY" in p.read_bytes()]
