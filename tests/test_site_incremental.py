@@ -73,6 +73,14 @@ def delete_incident(root: Path) -> None:
     (root / "content" / "incidents" / "2026-11-25-added-while-serving.md").unlink()
 
 
+def retitle_postmortem(root: Path) -> None:
+    # Incident pages link their post-mortem by its title: those pages must be made again.
+    path = sorted((root / "content" / "postmortems").glob("*.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    assert re.search(r"^title: ", text, re.M)
+    path.write_text(re.sub(r"^title: (.*)$", r"title: \1 (revised)", text, count=1, flags=re.M), encoding="utf-8")
+
+
 def rename_service(root: Path) -> None:
     config = root / "site_config.yml"
     text = config.read_text(encoding="utf-8")
@@ -112,6 +120,7 @@ def test_rebuilds_after_each_kind_of_change_match_a_clean_build(tmp_path: Path) 
         ("the clock moved on", lambda r: None, "2026-11-26T12:07:30Z"),
         ("an incident added", add_incident, "2026-11-26T12:07:30Z"),
         ("an incident deleted", delete_incident, "2026-11-26T12:07:30Z"),
+        ("a post-mortem retitled", retitle_postmortem, "2026-11-26T12:07:30Z"),
         ("a service renamed", rename_service, "2026-11-26T12:07:30Z"),
         ("the theme changed", own_theme, "2026-11-26T12:07:30Z"),
         ("nothing changed", lambda r: None, "2026-11-26T12:07:30Z"),

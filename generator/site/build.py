@@ -24,7 +24,7 @@ from generator.model import Problem
 from generator.report import format_text
 from generator.site import api, badges, charts, feeds, forked, ics, urls
 from generator.site.mkdocs_backend import THEME_DIR, Renderer, RenderError, RenderStats, SiteSettings
-from generator.site.pages import build_pages, nav_entries
+from generator.site.pages import PageMemo, build_pages, nav_entries
 from generator.site.visibility import SiteContext
 from generator.timeparse import format_timestamp
 from generator.validate import check_repository, has_errors
@@ -109,11 +109,12 @@ class SiteBuilder:
 
     def __init__(self, reuse: bool = True) -> None:
         self._files = LoadCache() if reuse else None
+        self._pages = PageMemo() if reuse else None
         self._renderer = Renderer(reuse=reuse)
 
     def build(self, options: BuildOptions, progress: Progress = _quiet) -> BuildResult:
         """Build the site into ``options.out``; raise :class:`BuildError` (untouched output) on failure."""
-        return _build(options, progress, self._files, self._renderer)
+        return _build(options, progress, self._files, self._renderer, self._pages)
 
     @property
     def last_render(self) -> RenderStats | None:
@@ -121,7 +122,8 @@ class SiteBuilder:
         return self._renderer.last
 
 
-def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | None, renderer: Renderer) -> BuildResult:
+def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | None, renderer: Renderer,
+           memo: PageMemo | None = None) -> BuildResult:
     root = Path(options.root).resolve()
     progress("validating content")
     model, problems = check_repository(root, options.now, cache=files_cache)
@@ -137,7 +139,7 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
     if len(model.incidents) >= FORK_MIN_INCIDENTS and forked.cpus() > 1 and forked.fork_safe():
         other = forked.Forked(lambda: machine_files(ctx))
     try:
-        pages = build_pages(ctx)
+        pages = build_pages(ctx, memo)
     except BaseException:
         if other is not None:
             other.discard()

@@ -1313,12 +1313,51 @@ def make_facts(ctx: SiteContext) -> _Facts:
     )
 
 
-def build_pages(ctx: SiteContext) -> list[Page]:
-    """Every HTML page of the site, in a fixed order."""
+class PageMemo:
+    """Incident pages kept between the builds of a long-running process (``statuspress serve``).
+
+    An incident page depends on nothing but the incident, its visible
+    post-mortems and site-wide inputs (now, build flags, base URL,
+    configuration). For a file that did not change the loader hands back the
+    very same immutable objects, so an unchanged incident's page is reused as
+    long as the site-wide inputs are equal; anything else makes it again.
+    """
+
+    def __init__(self) -> None:
+        self._scope: tuple[object, ...] | None = None
+        self._pages: dict[str, tuple[Incident, tuple[Postmortem, ...], Page]] = {}
+
+    def incident_pages(self, facts: _Facts) -> list[Page]:
+        ctx = facts.ctx
+        scope = (ctx.now, ctx.internal, ctx.drafts, ctx.base_url, ctx.model.config)
+        if self._scope is None or self._scope != scope:
+            self._pages.clear()
+        self._scope = scope
+        kept: dict[str, tuple[Incident, tuple[Postmortem, ...], Page]] = {}
+        out = []
+        for inc in facts.incidents:
+            pms = ctx.visible_postmortems_for(inc.id)
+            hit = self._pages.get(inc.id)
+            if (hit is not None and hit[0] is inc and len(hit[1]) == len(pms)
+                    and all(a is b for a, b in zip(hit[1], pms, strict=True))):
+                page = hit[2]
+            else:
+                page = incident_page(facts, inc)
+            kept[inc.id] = (inc, pms, page)
+            out.append(page)
+        self._pages = kept
+        return out
+
+
+def build_pages(ctx: SiteContext, memo: PageMemo | None = None) -> list[Page]:
+    """Every HTML page of the site, in a fixed order (``memo``: see :class:`PageMemo`)."""
     facts = make_facts(ctx)
     pages = [home_page(facts)]
     pages.extend(history_pages(facts))
-    pages.extend(incident_page(facts, inc) for inc in facts.incidents)
+    if memo is not None:
+        pages.extend(memo.incident_pages(facts))
+    else:
+        pages.extend(incident_page(facts, inc) for inc in facts.incidents)
     pages.append(services_index(facts))
     pages.extend(service_page(facts, svc) for svc in ctx.model.config.services)
     pages.append(maintenance_index(facts))
