@@ -359,6 +359,8 @@ class _FastMarkdown:
                 line = text[pos:eol]
                 if not _HEADING_LINE.fullmatch(line) or (eol + 1 < n and text[eol + 1] != "\n"):
                     return None
+                if "<" in line:
+                    return None  # Markdown's HTML parser reads the whole text, headings included
                 blocks.append((True, line))
                 pos = eol
             elif text[pos] == "<":
@@ -421,85 +423,120 @@ _ATTRIBUTE = getattr(html.parser, "attrfind_tolerant", None)
 _CDATA_TAGS = frozenset(("script", "style"))
 
 
-def _html_events(content: str) -> list[tuple[str, Any, Any]] | None:
-    """The calls ``html.parser.HTMLParser`` (with ``convert_charrefs``) makes for ``content``, or ``None``.
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 
-    Material's search plugin parses every page with ``HTMLParser``; its
-    tokenizer, not the plugin's own logic, is most of that cost. For HTML
+
+def _feed_fast(parser: Any, content: str) -> bool:
+    """Give Material's search ``parser`` the calls ``feed(content); close()`` would make; False if unsure.
+
+    Material's search plugin parses every page with ``html.parser``; that
+    tokenizer, not the plugin's own logic, is most of the cost. For HTML
     without comments, declarations, scripts or a stray ``<`` this finds the
-    same start tags (with the parser's own attribute expressions), end tags
-    and text runs in one regular-expression pass; the plugin's handlers then
-    run on them unchanged. Anything else returns ``None`` (the real parser runs).
+    same start tags (attributes read with the parser's own expressions), end
+    tags and text runs, and calls the plugin's handlers with them.
+
+    An element the plugin excludes from search (``data-search-exclude``) is
+    skipped whole when that provably changes nothing: its inside is plainly
+    nested, has no headings and no tag the plugin would take off its skip
+    list on closing (the plugin matches elements by tag name). Large pages
+    keep most of their bulk (day tables, incident lists) in such elements.
+
+    On False the parser may have been fed part of the page: use a new one.
     """
     if _TAG_NAME is None or _ATTRIBUTE is None:
-        return None
-    events: list[tuple[str, Any, Any]] = []
+        return False
+    handle_data, handle_start, handle_end = parser.handle_data, parser.handle_starttag, parser.handle_endtag
+    skip = getattr(parser, "skip", None)
+    context = getattr(parser, "context", None)
+    unescape = html.unescape
     pos, n = 0, len(content)
     while pos < n:
         lt = content.find("<", pos)
         if lt < 0:
             lt = n
         if lt > pos:
-            events.append(("data", html.unescape(content[pos:lt]), None))
+            handle_data(unescape(content[pos:lt]))
         if lt >= n:
             break
         m = _TAG.match(content, lt)
         if m is None or m.group(2) is None:
-            return None  # a comment, declaration or a "<" that is text: the real parser decides
+            return False  # a comment, declaration or a "<" that is text: the real parser decides
         end = m.end()
         if m.group(1):
-            events.append(("end", m.group(2).lower(), None))
+            handle_end(m.group(2).lower())
+            pos = end
+            continue
+        name = _TAG_NAME.match(content, lt + 1)
+        if name is None:
+            return False
+        tag = name.group(1).lower()
+        if tag in _CDATA_TAGS:
+            return False
+        attrs: list[tuple[str, str | None]] = []
+        k = name.end()
+        while k < end:
+            a = _ATTRIBUTE.match(content, k)
+            if not a:
+                break
+            attrname, rest, value = a.group(1, 2, 3)
+            if not rest:
+                value = None
+            elif value[:1] == "'" == value[-1:] or value[:1] == '"' == value[-1:]:
+                value = value[1:-1]
+            if value:
+                value = unescape(value)
+            attrs.append((attrname.lower(), value))
+            k = a.end()
+        closing = content[k:end].strip()
+        if closing == "/>":
+            handle_start(tag, attrs)
+            handle_end(tag)  # HTMLParser.handle_startendtag does exactly this
+        elif closing == ">":
+            handle_start(tag, attrs)
+            if skip is not None and context and any(el is context[-1] for el in skip if not isinstance(el, str)):
+                inside = _plain_inside(content, end, tag)
+                if inside is not None:
+                    close, tags = inside
+                    skipped = {el if isinstance(el, str) else el.tag for el in skip}
+                    if tags.isdisjoint(skipped):
+                        end = close  # straight to the element's end tag
         else:
-            name = _TAG_NAME.match(content, lt + 1)
-            if name is None:
-                return None
-            tag = name.group(1).lower()
-            if tag in _CDATA_TAGS:
-                return None
-            attrs: list[tuple[str, str | None]] = []
-            k = name.end()
-            while k < end:
-                a = _ATTRIBUTE.match(content, k)
-                if not a:
-                    break
-                attrname, rest, value = a.group(1, 2, 3)
-                if not rest:
-                    value = None
-                elif value[:1] == "'" == value[-1:] or value[:1] == '"' == value[-1:]:
-                    value = value[1:-1]
-                if value:
-                    value = html.unescape(value)
-                attrs.append((attrname.lower(), value))
-                k = a.end()
-            rest_of_tag = content[k:end].strip()
-            if rest_of_tag == "/>":
-                events.append(("start", tag, attrs))
-                events.append(("end", tag, None))  # HTMLParser.handle_startendtag does exactly this
-            elif rest_of_tag == ">":
-                events.append(("start", tag, attrs))
-            else:
-                return None
+            return False
         pos = end
-    return events
-
-
-def _feed_fast(parser: html.parser.HTMLParser, content: str) -> bool:
-    """Give ``parser`` what ``feed(content); close()`` would, if :func:`_html_events` can read it."""
-    events = _html_events(content)
-    if events is None:
-        return False
-    for kind, a, b in events:
-        if kind == "data":
-            parser.handle_data(a)
-        elif kind == "start":
-            parser.handle_starttag(a, b)
-        else:
-            parser.handle_endtag(a)
     return True
 
 
+def _plain_inside(content: str, start: int, tag: str) -> tuple[int, set[str]] | None:
+    """Where the element whose inside starts at ``start`` closes, and the tags inside; None if not plain."""
+    stack = [tag]
+    tags: set[str] = set()
+    pos = start
+    while True:
+        lt = content.find("<", pos)
+        if lt < 0:
+            return None
+        m = _TAG.match(content, lt)
+        if m is None or m.group(2) is None:
+            return None
+        name = m.group(2).lower()
+        if m.group(1):
+            if stack[-1] != name:
+                return None
+            stack.pop()
+            if not stack:
+                return lt, tags
+        else:
+            attrs = m.group(3)
+            if name in _HEADING_TAGS or name in _CDATA_TAGS or "data-search-" in attrs or "linenodiv" in attrs:
+                return None
+            tags.add(name)
+            if name not in _VOID_TAGS and not m.group(4):
+                stack.append(name)
+        pos = m.end()
+
+
 def _fast_search_entries(index: Any, parser_class: type) -> Callable[[Any], None]:
-    """Material's ``SearchIndex.add_entry_from_context``, parsing with :func:`_html_events` where it can."""
+    """Material's ``SearchIndex.add_entry_from_context``, parsing with :func:`_feed_fast` where it can."""
 
     def add_entry_from_context(page: Any) -> None:
         search = page.meta.get("search") or {}
@@ -507,6 +544,7 @@ def _fast_search_entries(index: Any, parser_class: type) -> Callable[[Any], None
             return
         parser = parser_class()
         if not _feed_fast(parser, page.content):
+            parser = parser_class()  # it may have read part of the page
             parser.feed(page.content)
             parser.close()
         for section in parser.data:
