@@ -12,7 +12,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
@@ -22,6 +24,14 @@ from hypothesis import strategies as st
 from generator import author
 from generator.author import yaml_scalar
 from generator.cli import main
+from generator.timeparse import (
+    MAX_YEAR,
+    MIN_YEAR,
+    TimestampError,
+    parse_date,
+    parse_duration,
+    parse_timestamp,
+)
 from tests.test_author import _only_insertions
 from tests.test_load_hostile import mutated_front_matter
 
@@ -392,3 +402,50 @@ def test_thousands_of_files_and_a_five_megabyte_body(tmp_path: Path) -> None:
     assert cli("resolve", OPEN_ID, "-m", "Fixed.", *r).exit_code == 0
     assert huge.read_text(encoding="utf-8").endswith("lorem ipsum dolor sit amet " * 40 + "\n\n")
     assert validate(root).exit_code == 0
+
+
+# ---------------------------------------------------------------- dates at the edges of time
+
+@pytest.mark.parametrize("env, now", [
+    ({}, "9026-11-26T12:00:00Z"),  # a typo: the build would lay out seven thousand years of history
+    ({}, "2106-01-01T00:00:00Z"),  # past what gzip's 32-bit timestamp (sitemap.xml.gz) can hold
+    ({}, "1970-01-01T00:30:00+01:00"),
+    ({"SOURCE_DATE_EPOCH": "99999999999999999"}, None),
+    ({"SOURCE_DATE_EPOCH": "-86400"}, None),
+])
+def test_a_now_outside_the_usable_years_is_a_usage_error(tmp_path: Path, env: dict[str, str], now: str | None) -> None:
+    root = tiny_repo(tmp_path / "repo")
+    before = snapshot(tmp_path)
+    when = ["--now", now] if now else []
+    for args in (["validate", "--root", str(root)], ["build", "--root", str(root), "--out", str(tmp_path / "site")],
+                 ["new", "incident", "Slow API", "--severity", "SEV-3", "--service", "api", "--root", str(root)],
+                 ["uptime", "--root", str(root)]):
+        result = CliRunner(env=env).invoke(main, args + when, catch_exceptions=False)
+        assert result.exit_code == 2 and "Traceback" not in result.output, (args, result.output)
+        assert "--now" in result.output or "SOURCE_DATE_EPOCH" in result.output
+    assert snapshot(tmp_path) == before
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)), st.integers(-23 * 60, 23 * 60),
+       st.integers(0, 10**30), st.sampled_from(["s", "m", "min", "h", "d"]))
+def test_extreme_dates_and_durations_raise_only_their_own_error(naive: datetime, offset: int, amount: int,
+                                                                unit: str) -> None:
+    sign = "+" if offset >= 0 else "-"
+    text = naive.replace(microsecond=0).isoformat() + f"{sign}{abs(offset) // 60:02d}:{abs(offset) % 60:02d}"
+    try:
+        value = parse_timestamp(text)
+    except TimestampError as exc:
+        assert exc.code == "E014" and not MIN_YEAR <= naive.year <= MAX_YEAR
+    else:
+        assert MIN_YEAR <= naive.year <= MAX_YEAR and value.tzinfo is not None
+        value.astimezone(ZoneInfo("Pacific/Kiritimati")), value.astimezone(ZoneInfo("Pacific/Pago_Pago"))
+    try:
+        parse_date(naive.date().isoformat())
+    except TimestampError as exc:
+        assert exc.code == "E014"
+    try:
+        duration = parse_duration(f"{amount}{unit}")
+    except TimestampError as exc:
+        assert exc.code == "E022"
+    else:
+        datetime(MAX_YEAR, 12, 31, tzinfo=UTC) + duration  # every date plus any duration still fits

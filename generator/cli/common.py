@@ -28,16 +28,29 @@ class NowType(click.ParamType):
 NOW = NowType()
 
 
+# The moments a command may take as "now": the sitemap's gzip header (and many tools) hold a
+# 32-bit Unix time, and a year typed as 9026 would make a build lay out thousands of years.
+EARLIEST_NOW = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_NOW = datetime(2106, 1, 1, tzinfo=UTC)
+
+
+def _checked(now: datetime, source: str) -> datetime:
+    if not EARLIEST_NOW <= now < LATEST_NOW:
+        raise click.UsageError(f"{source} {now.isoformat()} is outside 1970-01-01 to 2105-12-31; check the year")
+    return now
+
+
 def resolve_now(now: datetime | None) -> datetime:
     """The clock is read here, once, at the edge: --now, else SOURCE_DATE_EPOCH, else the real clock."""
     if now is not None:
-        return now.astimezone(UTC)
+        return _checked(now.astimezone(UTC), "--now")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC)
-        except (ValueError, OverflowError) as exc:
+            value = datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (ValueError, OverflowError, OSError) as exc:
             raise click.UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
+        return _checked(value, "SOURCE_DATE_EPOCH")
     return datetime.now(UTC).replace(microsecond=0)
 
 
