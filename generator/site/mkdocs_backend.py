@@ -623,6 +623,11 @@ class _Rendered:
 
     html: bytes
     entries: list[dict[str, Any]]
+    written: bool = False  # already in the output folder (a one-off build writes as it goes)
+
+
+def _with_now(html: bytes, now_values: tuple[bytes, bytes]) -> bytes:
+    return html.replace(_NOW_ISO.encode(), now_values[0]).replace(_NOW_TEXT.encode(), now_values[1])
 
 
 def _search_index(config: Any) -> Any:
@@ -796,6 +801,8 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
 
         files = get_files(config)
         env = config.theme.get_env()
+        # Templates do not change during a build: no file check on each of the ~40 includes per page.
+        env.auto_reload = False
         if template_code is not None:
             env.bytecode_cache = template_code
         files.add_files_from_theme(env, config)
@@ -829,12 +836,22 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
             _populate(page, config, files, fast)
         env = config.plugins.on_env(env, config=config, files=files)
 
+        now_bytes = (now_values[0].encode("utf-8", "xmlcharrefreplace"), now_values[1].encode("utf-8", "xmlcharrefreplace"))
+        # A one-off build writes each page where it is rendered (workers too): nothing to keep, and
+        # the HTML need not travel back to this process. Otherwise the pages are written below.
+        direct = cache is None and known is None
+
         def render(run: Sequence[MkDocsPage]) -> dict[str, _Rendered]:
             out = {}
             for page in run:
                 if page.content is None:
                     _populate(page, config, files, fast)
-                out[page.file.src_uri] = _render_page(page, config, doc_files, nav, env, index)
+                rendered = _render_page(page, config, doc_files, nav, env, index)
+                if direct:
+                    if rendered.html:
+                        mkdocs_utils.write_file(_with_now(rendered.html, now_bytes), page.file.abs_dest_path)
+                    rendered = _Rendered(b"", rendered.entries, written=True)
+                out[page.file.src_uri] = rendered
             return out
 
         def in_worker(run: Sequence[MkDocsPage]) -> tuple[str, Any, list[tuple[str, int, str]]]:
@@ -880,14 +897,13 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
         for template in config.extra_templates:
             mkdocs_build_module._build_extra_template(template, files, config, nav)
 
-        now_iso, now_text = (v.encode("utf-8", errors="xmlcharrefreplace") for v in now_values)
         entries: list[dict[str, Any]] = []
         manifest: _Manifest = {}
         for page in pages:
             rendered = done[page.file.src_uri]
             entries.extend(rendered.entries)
-            if rendered.html:
-                html = rendered.html.replace(_NOW_ISO.encode(), now_iso).replace(_NOW_TEXT.encode(), now_text)
+            if rendered.html and not rendered.written:
+                html = _with_now(rendered.html, now_bytes)
                 dest = page.file.dest_uri
                 digest = hashlib.blake2b(html, digest_size=16).digest()
                 kept = known.get(dest) if known is not None else None
