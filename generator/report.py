@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 
 from generator.model import Problem
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """Control characters as escapes (``\\n``): a value quoted in a message can neither break the
+    one-line-per-problem shape nor start a line that CI reads as a command (``::error ...``)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 def format_problem(p: Problem) -> str:
-    hint = f" (hint: {p.hint})" if p.hint else ""
-    return f"{p.path}:{p.line}: {p.code} {p.message}{hint}"
+    hint = f" (hint: {_one_line(p.hint)})" if p.hint else ""
+    return f"{_one_line(p.path)}:{p.line}: {p.code} {_one_line(p.message)}{hint}"
 
 
 def summary_line(problems: list[Problem]) -> str:

@@ -449,3 +449,17 @@ def test_extreme_dates_and_durations_raise_only_their_own_error(naive: datetime,
         assert exc.code == "E022"
     else:
         datetime(MAX_YEAR, 12, 31, tzinfo=UTC) + duration  # every date plus any duration still fits
+
+
+def test_values_quoted_in_reports_cannot_start_ci_commands(tmp_path: Path) -> None:
+    # GitHub Actions reads any output line starting with "::" as a command (annotations, masks...).
+    root = tiny_repo(tmp_path / "repo")
+    path = root / "content/incidents" / f"{OPEN_ID}.md"
+    path.write_text(OPEN.replace("severity: P3", 'severity: "SEV-9\\n::error file=x,line=1::INJECTED"')
+                    .replace("services:", '"odd\\r\\n::warning::KEY": 1\nservices:'), encoding="utf-8")
+    for args in (["validate"], ["validate", "--format", "github"], ["build", "--out", str(tmp_path / "site")]):
+        result = cli(*args, "--root", str(root), "--now", NOW)
+        assert result.exit_code == 1 and "INJECTED" in result.output and "KEY" in result.output
+        lines = result.output.splitlines()
+        assert not [line for line in lines if line.lstrip().startswith(("::error file=x", "::warning::KEY"))]
+        assert len(lines) == 3  # one line per problem, and the summary
