@@ -312,25 +312,64 @@ def test_hostile_site_config_through_every_command(case: str, tmp_path: Path, pr
 
 # ---------------------------------------------------------------- properties, through the CLI
 
-@settings(HYPOTHESIS, max_examples=10)
-@given(mutated_front_matter())
-def test_mutated_front_matter_through_validate_build_and_update(text: str) -> None:
+MUTABLE = {
+    "incidents/2026-03-14-api-errors.md": RESOLVED,
+    "maintenance/2026-04-02-db-upgrade.md": (FIXTURES / "valid/maintenance/2026-04-02-db-upgrade.md").read_text("utf-8"),
+    "postmortems/2026-03-14-api-errors.md": (FIXTURES / "valid/postmortems/2026-03-14-api-errors.md").read_text("utf-8"),
+}
+
+
+@st.composite
+def mutated_file(draw) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """One of the fixture files with a few lines deleted, doubled, re-valued, re-indented or added."""
+    rel = draw(st.sampled_from(sorted(MUTABLE)))
+    if rel.startswith("incidents/"):
+        return rel, draw(mutated_front_matter())
+    lines = MUTABLE[rel].splitlines()
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(1, len(lines) - 2))
+        op = draw(st.sampled_from(["delete", "dup", "value", "indent", "garbage"]))
+        if op == "delete":
+            del lines[i]
+        elif op == "dup":
+            lines.insert(i, lines[i])
+        elif op == "value" and ":" in lines[i]:
+            value = draw(st.sampled_from(["", "[]", "{}", "-1", "null", "yes", "2026-02-30", "&x 1", '"', "|",
+                                          "0001-01-01T00:30:00+01:00", "'javascript:alert(1)'", "x" * 3000]))
+            lines[i] = lines[i].split(":", 1)[0] + ": " + value
+        elif op == "indent":
+            lines[i] = "   " + lines[i]
+        else:
+            lines.insert(i, draw(st.text(alphabet=": -[]{}#&*!|>'\"%@`\tabc", max_size=12)))
+    return rel, "\n".join(lines) + "\n"
+
+
+@settings(HYPOTHESIS, max_examples=12)
+@given(mutated_file())
+def test_mutated_files_through_validate_build_and_authoring(mutated: tuple[str, str]) -> None:
+    rel, text = mutated
     with tempfile.TemporaryDirectory() as tmp:
         root = tiny_repo(Path(tmp) / "repo")
-        path = root / "content/incidents/2026-03-14-api-errors.md"
-        path.write_text(text, encoding="utf-8")
+        (root / "content" / rel).write_text(text, encoding="utf-8")
         checked = validate(root)
+        if checked.exit_code:
+            assert f"content/{rel}:" in checked.output, checked.output  # the report names the file
         out = Path(tmp) / "site"
         built = build(root, out)
         assert built.exit_code == checked.exit_code
         assert out.is_dir() == (built.exit_code == 0)
-        if checked.exit_code:
-            assert "content/incidents/2026-03-14-api-errors.md:" in checked.output or "error" in checked.output
-        before = path.read_bytes()
-        updated = cli("update", "2026-03-14-api-errors", "--status", "monitoring", "-m", "Still watching.",
-                      "--root", str(root), "--now", NOW)
-        if updated.exit_code:
-            assert path.read_bytes() == before and "Error:" in updated.output
+        if not rel.startswith("incidents/"):
+            return
+        # The mutated incident as a second, open one: every authoring command on it.
+        copy = root / "content/incidents/2026-03-15-mutated.md"
+        copy.write_text(text.replace("status: resolved", "status: monitoring"), encoding="utf-8")
+        r = ["--root", str(root), "--now", NOW]
+        for args in (["update", copy.stem, "--status", "monitoring", "-m", "Still watching.", *r],
+                     ["new", "postmortem", copy.stem, *r], ["resolve", copy.stem, "-m", "Fixed.", *r]):
+            before = snapshot(root)
+            result = cli(*args)
+            if result.exit_code:
+                assert snapshot(root) == before and "Error:" in result.output
 
 
 @settings(HYPOTHESIS, max_examples=40)
