@@ -580,6 +580,9 @@ def _content_dir(root: Path, kind: str) -> Path:
     folder = root / "content" / kind
     if folder.is_symlink():
         raise AuthoringError(f"{folder}: is a symbolic link; refusing to write through it", "make it a real folder")
+    if not inside(root, folder):  # content/ itself (or a folder above it) links elsewhere
+        raise AuthoringError(f"{folder}: is outside the repository (through a symbolic link); refusing to write there",
+                             "make content/ a real folder of the repository")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -692,6 +695,9 @@ def find_incident(root: Path, ident: str) -> Path:
         hint = f"did you mean {' or '.join(guess)}?" if guess else (
             "existing incidents: " + ", ".join(existing[-5:]) if existing else "create one with `statuspress new incident`")
         raise AuthoringError(f"no incident {ident!r} in {folder}", hint)
+    if not path.is_symlink() and not inside(root, path):  # content/ links elsewhere (a linked file is refused later)
+        raise AuthoringError(f"{path}: is outside the repository (through a symbolic link); refusing to edit it",
+                             "make content/ a real folder of the repository")
     return path
 
 

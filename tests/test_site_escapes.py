@@ -180,3 +180,22 @@ def test_theme_links_outside_the_repository_are_refused(repo: Path, tmp_path: Pa
     (theme / "assets" / "leak.txt").unlink()
     assert build(repo, out).exit_code == 0
     assert not [p for p in out.rglob("*") if p.is_file() and b"SECRETCANARY" in p.read_bytes()]
+
+
+def test_a_content_folder_linked_elsewhere_is_neither_read_nor_written(repo: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(repo / "content", elsewhere)
+    (repo / "content").symlink_to(elsewhere, target_is_directory=True)
+    before = snapshot(elsewhere)
+    r = ["--root", str(repo), "--now", NOW]
+    result = cli("validate", *r)
+    assert result.exit_code == 1 and "content/incidents/2026-11-26-dashboard-slow.md:1: E008" in result.output
+    for args in (["new", "incident", "Slow", "--severity", "SEV-3", "--service", "api", *r],
+                 ["new", "maintenance", "Upgrade", "--start", "2026-12-01T00:00:00Z", "--end", "2026-12-01T01:00:00Z",
+                  "--service", "api", *r],
+                 ["update", "2026-11-26-dashboard-slow", "--status", "identified", "-m", "x", *r],
+                 ["resolve", "2026-11-26-dashboard-slow", "-m", "x", *r],
+                 ["new", "postmortem", "2026-11-26-dashboard-slow", *r]):
+        result = cli(*args)
+        assert result.exit_code == 1 and "outside the repository" in result.output, (args, result.output)
+    assert snapshot(elsewhere) == before
