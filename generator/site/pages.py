@@ -207,14 +207,20 @@ def _prose(html: str) -> str:
     return f'<div class="sp-prose">\n{html}\n</div>' if html else ""
 
 
-def _scroll_table(label: str, table_html: str) -> str:
+def _scroll_table(label: str, table_html: str, search: bool = True) -> str:
     """Tables scroll inside their own box on narrow screens; the box is focusable for keyboard scrolling."""
-    return f'<div class="sp-scroll" role="region" aria-label="{esc(label)}" tabindex="0">{table_html}</div>'
+    skip = "" if search else " data-search-exclude"
+    return f'<div class="sp-scroll" role="region" aria-label="{esc(label)}" tabindex="0"{skip}>{table_html}</div>'
 
 
-def _heading(title: str, anchor: str) -> str:
-    """A Markdown h2 (it feeds the table of contents); only our own fixed words go here."""
-    return f"\n## {title} {{#{anchor}}}\n"
+def _heading(title: str, anchor: str, search: bool = True) -> str:
+    """A Markdown h2 (it feeds the table of contents); only our own fixed words go here.
+
+    ``search=False`` leaves the section out of the search index (the search plugin
+    removes the attribute from the page).
+    """
+    skip = "" if search else ' data-search-exclude="1"'
+    return f"\n## {title} {{#{anchor}{skip}}}\n"
 
 
 # ---------------------------------------------------------------- status words and icons
@@ -597,7 +603,10 @@ def incident_page(facts: _Facts, inc: Incident) -> Page:
             marks = "".join(" " + _label(m) for m in _postmortem_marks(pm))
             links.append(f'<a href="{esc(rel(url, urls.postmortem_url(pm.id)))}">{esc(pm.title)}</a>{marks}')
         facts_rows.append(("Post-mortem", "<br>".join(links)))
-    dl = '<dl class="sp-facts">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts_rows) + "</dl>"
+    # Search indexes what people look for (title, description, updates); the facts and the
+    # services table only repeat words on every page and made the index a third larger.
+    dl = ('<dl class="sp-facts" data-search-exclude>' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in facts_rows)
+          + "</dl>")
 
     rows = []
     for sid, worst, now_impact in _incident_services(ctx, inc):
@@ -607,12 +616,13 @@ def incident_page(facts: _Facts, inc: Incident) -> Page:
         "Affected services",
         '<table class="sp-table"><thead><tr><th scope="col">Service</th><th scope="col">Worst impact</th>'
         f'<th scope="col">Now</th></tr></thead><tbody>{"".join(rows)}</tbody></table>',
+        search=False,
     )
     parts = [_h1(inc.title), dl]
     body = render_markdown(inc.body)
     if body:
         parts.append(_prose(body))
-    parts.append(_heading("Affected services", "affected-services"))
+    parts.append(_heading("Affected services", "affected-services", search=False))
     parts.append(table)
     parts.append(_heading("Updates", "updates"))
     parts.append('<p class="sp-note">Newest first. Times in ' + esc(ctx.model.config.site.timezone) + ".</p>")
