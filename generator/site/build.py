@@ -13,6 +13,7 @@ The order matters for the guarantees in the spec:
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -168,7 +169,14 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
 
     def fill(folder: Path) -> None:
         progress(f"rendering {len(pages)} pages with MkDocs")
-        renderer.render(pages, files, nav, settings, folder, ctx.now)
+        # The model and the pages live until the end of the build: keep the cycle collector from
+        # walking them again and again while pages render (and from touching, so copying, every
+        # page of memory a forked worker shares with this process).
+        gc.freeze()
+        try:
+            renderer.render(pages, files, nav, settings, folder, ctx.now)
+        finally:
+            gc.unfreeze()
 
     try:
         out = write_atomically(Path(options.out), fill, root, keep_spare=renderer.reuses)

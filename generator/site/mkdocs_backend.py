@@ -47,6 +47,7 @@ import os
 import re
 import tempfile
 import threading
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -619,11 +620,32 @@ def _site_key(settings: SiteSettings, nav: Sequence[tuple[str, str]], nav_pages:
 
 @dataclass
 class _Rendered:
-    """One page's output with the build moment left as markers, and its search entries."""
+    """One page's output with the build moment left as markers, and its search entries.
+
+    Kept between builds, ``html`` is zlib-compressed (a large site is hundreds of MB of HTML)
+    and ``digest`` identifies it uncompressed, so that a page the output folder already
+    holds is recognised without unpacking it.
+    """
 
     html: bytes
     entries: list[dict[str, Any]]
     written: bool = False  # already in the output folder (a one-off build writes as it goes)
+    digest: bytes = b""
+    packed: bool = False
+
+    def pack(self) -> _Rendered:
+        if self.packed or self.written:
+            return self
+        return _Rendered(zlib.compress(self.html, 1), self.entries, False,
+                         hashlib.blake2b(self.html, digest_size=16).digest(), True)
+
+    def unpacked(self) -> bytes:
+        return zlib.decompress(self.html) if self.packed else self.html
+
+    def final_digest(self, now_values: tuple[bytes, bytes]) -> bytes:
+        """Identifies the file as written: the page with these build-time values put in."""
+        base = self.digest or hashlib.blake2b(self.html, digest_size=16).digest()
+        return hashlib.blake2b(base + b"\0" + now_values[0] + b"\0" + now_values[1], digest_size=16).digest()
 
 
 def _with_now(html: bytes, now_values: tuple[bytes, bytes]) -> bytes:
@@ -851,6 +873,8 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
                     if rendered.html:
                         mkdocs_utils.write_file(_with_now(rendered.html, now_bytes), page.file.abs_dest_path)
                     rendered = _Rendered(b"", rendered.entries, written=True)
+                elif cache is not None:
+                    rendered = rendered.pack()
                 out[page.file.src_uri] = rendered
             return out
 
@@ -903,13 +927,13 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
             rendered = done[page.file.src_uri]
             entries.extend(rendered.entries)
             if rendered.html and not rendered.written:
-                html = _with_now(rendered.html, now_bytes)
                 dest = page.file.dest_uri
-                digest = hashlib.blake2b(html, digest_size=16).digest()
+                digest = rendered.final_digest(now_bytes)
                 kept = known.get(dest) if known is not None else None
                 if kept is not None and kept[0] == digest and before.get(dest) == kept[1]:
                     manifest[dest] = kept  # the folder already holds exactly this file
                     continue
+                html = _with_now(rendered.unpacked(), now_bytes)
                 mkdocs_utils.write_file(html, page.file.abs_dest_path)
                 st = os.stat(page.file.abs_dest_path)
                 manifest[dest] = (digest, (st.st_size, st.st_mtime_ns))
