@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator import model as m
 from generator import schema as s
+from generator.bodycheck import body_problems
 from generator.model import Config, Model, Problem
 from generator.yamlsrc import Y, parse_yaml, split_front_matter
 
@@ -412,6 +413,8 @@ def load_file(root: Path, kind: str, path: Path) -> tuple[m.Incident | m.Mainten
     obj = None
     if text is not None:
         doc, body, body_line = parse_front_matter(text, c)
+        for line, message, hint in body_problems(body, body_line):
+            c.add(line, "E023", message, hint)
         if doc is not None:
             # The id is the file name and becomes a URL and a folder of the site: keep it a plain slug.
             if not FILE_NAME.match(id_):

@@ -167,6 +167,12 @@ HOSTILE_FILES: dict[str, tuple[Callable[[Path], str], int, str | None]] = {
     "symlink-loop": (_symlink_loop, 1, "E001"),
     "fifo": (_fifo, 1, "E001"),
     "folder-linked-outside": (_folder_linked_outside, 1, "E008"),
+    # Bodies Python-Markdown would take minutes (brackets) or recurse too deep (lists) to render.
+    "bracket-bomb": (_in_place(lambda t: t + ("[" + "x" * 40) * 3000 + "\n"), 1, "E023"),
+    "nested-brackets": (_in_place(lambda t: t + "[" * 50000 + "]" * 50000 + "\n"), 1, "E023"),
+    "autolink-bomb": (_in_place(lambda t: t + "<http://" * 30000 + "\n"), 1, "E023"),
+    "nested-lists": (_in_place(lambda t: t + "".join("    " * i + "- x\n" for i in range(1000))), 1, "E023"),
+    "nested-markers": (_in_place(lambda t: t + "- " * 1000 + "x\n"), 1, "E023"),
     "odd-maintenance-name": (_write("maintenance/2026-12-01 <b>Window</b>.md",
                                     (FIXTURES / "valid/maintenance/2026-04-02-db-upgrade.md").read_bytes()), 1, "E009"),
     "odd-postmortem-name": (_write("postmortems/Ünïcode post mortem.md",
@@ -220,7 +226,8 @@ def test_hostile_incident_through_every_authoring_command(case: str, tmp_path: P
             continue
         # Accepted: the file parses (what the loader objects to lies outside what the edit touches);
         # every original line is still there, in order.
-        assert case in ("bom-and-crlf", "control-character", "nul-in-text"), (case, args, result.output)
+        assert case in ("bom-and-crlf", "control-character", "nul-in-text") or HOSTILE_FILES[case][2] == "E023", (
+            case, args, result.output)
         _only_insertions(before[f"content/{rel}"].decode("utf-8"), (root / "content" / rel).read_bytes().decode("utf-8"))
     if case == "bom-and-crlf":
         data = (root / "content" / rel).read_bytes()
@@ -502,3 +509,25 @@ def test_values_quoted_in_reports_cannot_start_ci_commands(tmp_path: Path) -> No
         lines = result.output.splitlines()
         assert not [line for line in lines if line.lstrip().startswith(("::error file=x", "::warning::KEY"))]
         assert len(lines) == 3  # one line per problem, and the summary
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="[]()<>!-*+>1. \t\n`x", max_size=3000))
+def test_bodies_the_check_accepts_render(body: str) -> None:
+    from generator.bodycheck import body_problems
+    from generator.site.pages import render_markdown
+
+    if not body_problems(body, 1):
+        render_markdown(body)  # no RecursionError (and, through the scan budget, no minutes-long render)
+
+
+def test_the_body_limits_leave_room_for_real_prose() -> None:
+    from generator.bodycheck import MAX_NESTING, body_problems
+    from generator.site.pages import render_markdown
+
+    deep = "".join("  " * i + "- level\n" for i in range(20)) + "> " * (MAX_NESTING - 1) + "quoted\n"
+    links = "See [the runbook](https://runbooks.example/a_(b)) and <https://x.example/> (twice). " * 2000
+    code = "```\n" + "[" * 100_000 + "\n```\n"
+    for body in (deep, links, code):
+        assert body_problems(body, 1) == []
+        assert render_markdown(body)
