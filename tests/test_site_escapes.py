@@ -109,8 +109,9 @@ def test_a_build_that_dies_after_writing_leaves_the_previous_output(repo: Path, 
     real = mkdocs_backend.Renderer.render
     written: list[Path] = []
 
-    def dies_after_writing(self, pages, files, nav, settings, folder, now):  # type: ignore[no-untyped-def]
-        real(self, pages, files, nav, settings, folder, now)
+    def dies_after_writing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        real(self, *args, **kwargs)
+        folder = next(a for a in [*args, *kwargs.values()] if isinstance(a, Path))
         written.extend(folder.rglob("*.html"))  # the new site is complete in the temporary folder...
         if failure == "interrupt":
             raise KeyboardInterrupt  # ...when Ctrl-C (or a kill) arrives before the swap
