@@ -135,9 +135,10 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
     ctx = SiteContext(model, options.now, base_url, internal=options.internal, drafts=options.drafts)
 
     progress("making pages")
-    # Feeds, API, badges and charts are made on the other core meanwhile, on large sites.
+    # Feeds, API, badges and charts are made on the other core meanwhile, on large sites; not when
+    # work is kept for the next build (what a worker computes, such as drawn charts, stays there).
     other = None
-    if len(model.incidents) >= FORK_MIN_INCIDENTS and forked.cpus() > 1 and forked.fork_safe():
+    if memo is None and len(model.incidents) >= FORK_MIN_INCIDENTS and forked.cpus() > 1 and forked.fork_safe():
         other = forked.Forked(lambda: machine_files(ctx))
     try:
         pages = build_pages(ctx, memo)

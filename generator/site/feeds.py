@@ -9,6 +9,7 @@ feed-level times come from the content, so equal input gives equal bytes.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -87,6 +88,18 @@ def _internal_html(ctx: SiteContext, inc: Incident) -> str:
 # ---------------------------------------------------------------- entries
 
 
+def _incident_order(ctx: SiteContext, inc: Incident) -> tuple[datetime, datetime, str]:
+    """(updated, published, id) of the incident's entry: what feeds are ordered by."""
+    published = inc.updates[0].at if inc.updates else inc.started_at
+    return inc.last_update_at, published, urls.tag_uri(ctx, inc.started_at, "incident", inc.id)
+
+
+def _maintenance_order(ctx: SiteContext, m: Maintenance) -> tuple[datetime, datetime, str]:
+    first = m.updates[0].at if m.updates else m.scheduled_start
+    last = m.updates[-1].at if m.updates else m.scheduled_start
+    return last, first, urls.tag_uri(ctx, m.scheduled_start, "maintenance", m.id)
+
+
 def incident_entry(ctx: SiteContext, inc: Incident) -> FeedEntry:
     services = ", ".join(ctx.service_name(sid) for sid in inc.affected_service_ids())
     head = (
@@ -99,12 +112,13 @@ def incident_entry(ctx: SiteContext, inc: Incident) -> FeedEntry:
     content = head + "\n<hr>\n" + _updates_html(ctx, inc.updates, show_eta=inc.is_open) + _internal_html(ctx, inc)
     latest = inc.updates[-1] if inc.updates else None
     summary = f"{status_label(inc.status)}: {latest.message}" if latest else status_label(inc.status)
+    updated, published, entry_id = _incident_order(ctx, inc)
     return FeedEntry(
-        id=urls.tag_uri(ctx, inc.started_at, "incident", inc.id),
+        id=entry_id,
         title=inc.title,
         link=urls.absolute(ctx, urls.incident_url(inc.id)),
-        published=inc.updates[0].at if inc.updates else inc.started_at,
-        updated=inc.last_update_at,
+        published=published,
+        updated=updated,
         summary=summary,
         content_html=content,
         categories=tuple((sid, ctx.service_name(sid)) for sid in inc.affected_service_ids()),
@@ -119,14 +133,13 @@ def maintenance_entry(ctx: SiteContext, m: Maintenance) -> FeedEntry:
         f"Affected: {escape(affected)}</p>"
     )
     content = head + ("\n<hr>\n" + _updates_html(ctx, m.updates) if m.updates else "")
-    first = m.updates[0].at if m.updates else m.scheduled_start
-    last = m.updates[-1].at if m.updates else m.scheduled_start
+    last, first, entry_id = _maintenance_order(ctx, m)
     when = f"{ctx.display_time(m.scheduled_start)} to {ctx.display_time(m.scheduled_end)}"
     summary = f"Cancelled: {when}" if m.cancelled else (
         f"{status_label(m.updates[-1].status)}: {m.updates[-1].message}" if m.updates else f"Scheduled: {when}"
     )
     return FeedEntry(
-        id=urls.tag_uri(ctx, m.scheduled_start, "maintenance", m.id),
+        id=entry_id,
         title=f"Cancelled: {m.title}" if m.cancelled else m.title,
         link=urls.absolute(ctx, urls.maintenance_url(m.id)),
         published=first,
@@ -200,6 +213,31 @@ def _order(entries: Iterable[FeedEntry]) -> tuple[FeedEntry, ...]:
     return tuple(ordered[:FEED_LIMIT])
 
 
+class _Entries:
+    """Entries made only for what a feed keeps: each feed's newest FEED_LIMIT items, picked by
+    their order key (cheap), then made once (the content is the costly part) and shared."""
+
+    def __init__(self, ctx: SiteContext) -> None:
+        self._ctx = ctx
+        self._made: dict[tuple[str, str], FeedEntry] = {}
+
+    def newest(self, incidents: Iterable[Incident], maintenance: Iterable[Maintenance]) -> tuple[FeedEntry, ...]:
+        ctx = self._ctx
+        keyed: list[tuple[tuple[datetime, datetime, str], Incident | Maintenance]] = []
+        keyed.extend((_incident_order(ctx, inc), inc) for inc in incidents)
+        keyed.extend((_maintenance_order(ctx, m), m) for m in maintenance)
+        chosen = heapq.nlargest(FEED_LIMIT, keyed, key=lambda pair: pair[0])  # ids are unique: no ties
+        return _order(self._entry(item) for _, item in chosen)
+
+    def _entry(self, item: Incident | Maintenance) -> FeedEntry:
+        key = ("i" if isinstance(item, Incident) else "m", item.id)
+        entry = self._made.get(key)
+        if entry is None:
+            entry = incident_entry(self._ctx, item) if isinstance(item, Incident) else maintenance_entry(self._ctx, item)
+            self._made[key] = entry
+        return entry
+
+
 def _generator(ctx: SiteContext, spec: FeedSpec, self_path: str) -> FeedGenerator:
     site = ctx.model.config.site
     fg = FeedGenerator()
@@ -248,27 +286,26 @@ def feed_specs(ctx: SiteContext) -> list[FeedSpec]:
     """Every feed this build writes, in a fixed order."""
     model = ctx.model
     name = model.config.site.name
-    incident_entries = {inc.id: incident_entry(ctx, inc) for inc in model.incidents}
-    maintenance_entries = {m.id: maintenance_entry(ctx, m) for m in model.maintenance}
+    entries = _Entries(ctx)
     specs = [
         FeedSpec(urls.feed_path("incidents", "rss"), urls.feed_path("incidents", "atom"),
                  f"{name}: incidents", _describe(ctx, f"Incidents on {name}, each with all its updates"),
-                 urls.absolute(ctx, urls.history_url()), _order(incident_entries.values())),
+                 urls.absolute(ctx, urls.history_url()), entries.newest(model.incidents, ())),
         FeedSpec(urls.feed_path("maintenance", "rss"), urls.feed_path("maintenance", "atom"),
                  f"{name}: maintenance", _describe(ctx, f"Scheduled maintenance on {name}"),
-                 urls.absolute(ctx, urls.maintenance_index_url()), _order(maintenance_entries.values())),
+                 urls.absolute(ctx, urls.maintenance_index_url()), entries.newest((), model.maintenance)),
         FeedSpec(urls.feed_path("postmortems", "rss"), urls.feed_path("postmortems", "atom"),
                  f"{name}: post-mortems", _describe(ctx, f"Post-mortems published by {name}"),
                  urls.absolute(ctx, urls.postmortems_index_url()),
                  _order(postmortem_entry(ctx, pm) for pm in ctx.visible_postmortems())),
     ]
     for svc in model.config.services:
-        entries = [incident_entries[inc.id] for inc in model.incidents if svc.id in inc.affected_service_ids()]
-        entries += [maintenance_entries[m.id] for m in model.maintenance if svc.id in m.services]
+        newest = entries.newest((inc for inc in model.incidents if svc.id in inc.affected_service_ids()),
+                                (m for m in model.maintenance if svc.id in m.services))
         specs.append(FeedSpec(
             urls.service_feed_path(svc.id, "rss"), urls.service_feed_path(svc.id, "atom"),
             f"{name}: {svc.name}", _describe(ctx, f"Incidents and maintenance affecting {svc.name}"),
-            urls.absolute(ctx, urls.service_url(svc.id)), _order(entries)))
+            urls.absolute(ctx, urls.service_url(svc.id)), newest))
     return specs
 
 
