@@ -672,13 +672,18 @@ def _populate(page: MkDocsPage, config: Any, files: Files, fast: _FastMarkdown) 
             page.render(config, files)
         page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
     except Exception as e:
-        message = f"Error reading page '{page.file.src_uri}':"
-        if not isinstance(e, mkdocs_exceptions.BuildError):
-            message += f" {e}"
-        logging.getLogger("mkdocs.commands.build").error(message)
+        _log_page_error("reading", page, e)
         raise
     finally:
         config._current_page = None
+
+
+def _log_page_error(stage: str, page: MkDocsPage, error: Exception) -> None:
+    """Log a page failure the way MkDocs' own build loop does."""
+    message = f"Error {stage} page '{page.file.src_uri}':"
+    if not isinstance(error, mkdocs_exceptions.BuildError):
+        message += f" {error}"
+    logging.getLogger("mkdocs.commands.build").error(message)
 
 
 def _render_page(page: MkDocsPage, config: Any, doc_files: Sequence[File], nav: Any, env: Any,
@@ -694,10 +699,7 @@ def _render_page(page: MkDocsPage, config: Any, doc_files: Sequence[File], nav: 
         output = template.render(context)
         output = config.plugins.on_post_page(output, page=page, config=config)
     except Exception as e:
-        message = f"Error building page '{page.file.src_uri}':"
-        if not isinstance(e, mkdocs_exceptions.BuildError):
-            message += f" {e}"
-        logging.getLogger("mkdocs.commands.build").error(message)
+        _log_page_error("building", page, e)
         raise
     finally:
         page.active = False
