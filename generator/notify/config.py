@@ -20,6 +20,10 @@ def _a(word: str) -> str:
     return ("an " if word[0] in "aeiou" else "a ") + word
 
 
+def _key_line(item: Y, key: str) -> int:
+    return item.key_lines.get(key, item.line)
+
+
 def default_name(channel_type: str, variable: str) -> str:
     return f"{channel_type}-{variable.lower().replace('_', '-').strip('-')}"
 
@@ -45,10 +49,9 @@ def load_channels(c: s.Collector, node: Y | None, service_ids: Iterable[str]) ->
         kind = v.get("type")
         if kind is None:
             continue
-        line = lambda key: item.key_lines.get(key, item.line)  # noqa: E731
         for key, types in _ONLY_FOR.items():
             if key in item.value and kind not in types:
-                c.add(line(key), "E016", f"{where}{key} does not apply to {_a(kind)} channel",
+                c.add(_key_line(item, key), "E016", f"{where}{key} does not apply to {_a(kind)} channel",
                       f"remove it ({key} is for {' and '.join(types)})")
         required = ("url_env",) if kind in HTTP_TYPES else ("smtp_url_env", "from", "to")
         for key in required:
@@ -60,11 +63,11 @@ def load_channels(c: s.Collector, node: Y | None, service_ids: Iterable[str]) ->
         if services is not None:
             for sid in services:
                 if sid not in known:
-                    c.add(line("services"), "E040", f"{where}services: unknown service '{sid}'",
+                    c.add(_key_line(item, "services"), "E040", f"{where}services: unknown service '{sid}'",
                           s.did_you_mean(sid, known) if known else "declare it under services:")
         name = v.get("name")
         if name is not None and not _SLUG.match(name):
-            c.add(line("name"), "E016", f"{where}name '{name}' must be lowercase letters, digits and -",
+            c.add(_key_line(item, "name"), "E016", f"{where}name '{name}' must be lowercase letters, digits and -",
                   "write e.g. ops-slack")
         if len(c.problems) > before:
             continue
