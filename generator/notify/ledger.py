@@ -76,7 +76,7 @@ class Ledger:
         self.channels.get(channel, {}).pop(event_id, None)
 
     def to_json(self) -> str:
-        ordered = {name: dict(sorted(events.items())) for name, events in sorted(self.channels.items())}
+        ordered = {name: dict(sorted(events.items())) for name, events in sorted(self.channels.items()) if events}
         return json.dumps({"format": FORMAT, "version": VERSION, "channels": ordered}, indent=2,
                           ensure_ascii=False) + "\n"
 

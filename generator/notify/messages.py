@@ -181,12 +181,20 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_MARKDOWN = re.compile(r"([\\`*_~|>#\[\]()!<:@-])")
+_DISCORD_INLINE = re.compile(r"([\\`*_~|>\[\]<@])")
+_TEAMS_INLINE = re.compile(r"([\\*_\[\]])")
+# At the start of a line: headings, list items, "1." numbered items.
+_LINE_START = re.compile(r"^(\s*)(#|-|\+|\d+(?=\.))", re.MULTILINE)
 
 
 def markdown_escape(text: str) -> str:
-    """Backslash before every Markdown control character (Discord, Teams TextBlocks)."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    """Backslash before Discord's Markdown characters (mentions are also off: allowed_mentions)."""
+    return _LINE_START.sub(r"\1\\\2", _DISCORD_INLINE.sub(r"\\\1", text))
+
+
+def teams_escape(text: str) -> str:
+    """Adaptive Card TextBlocks know only bold, italic, links and lists: escape just those."""
+    return _LINE_START.sub(r"\1\\\2", _TEAMS_INLINE.sub(r"\\\1", text))
 
 
 def _cut(text: str, limit: int) -> str:
@@ -215,16 +223,16 @@ def slack_payload(view: MessageView) -> dict[str, Any]:
 def teams_payload(view: MessageView) -> dict[str, Any]:
     """Workflows webhook ("Post to a channel when a webhook request is received"): an Adaptive Card."""
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": markdown_escape(view.headline), "weight": "Bolder", "size": "Medium",
+        {"type": "TextBlock", "text": teams_escape(view.headline), "weight": "Bolder", "size": "Medium",
          "wrap": True},
-        {"type": "TextBlock", "text": markdown_escape(view.lead), "isSubtle": True, "wrap": True,
+        {"type": "TextBlock", "text": teams_escape(view.lead), "isSubtle": True, "wrap": True,
          "spacing": "None"},
     ]
     if view.message:
-        body.append({"type": "TextBlock", "text": markdown_escape(view.message), "wrap": True})
+        body.append({"type": "TextBlock", "text": teams_escape(view.message), "wrap": True})
     if view.facts:
         body.append({"type": "FactSet", "facts": [
-            {"title": f.label, "value": markdown_escape(f.value.replace("\n", "; "))} for f in view.facts]})
+            {"title": f.label, "value": teams_escape(f.value.replace("\n", "; "))} for f in view.facts]})
     card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
             "version": "1.4", "body": body,
             "actions": [{"type": "Action.OpenUrl", "title": LINK_TEXT, "url": view.url}],

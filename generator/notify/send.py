@@ -131,13 +131,19 @@ def send_email(url: str, msg: EmailMessage, timeout: float) -> Delivery:
                 client = smtplib.SMTP(host, parts.port or 587, timeout=timeout)
             with client:
                 if parts.scheme == "smtp":
-                    client.starttls(context=context)  # required: credentials never go in clear
+                    try:
+                        client.starttls(context=context)  # required: credentials never go in clear
+                    except smtplib.SMTPNotSupportedError:
+                        return Delivery(False, attempt, "the server does not offer STARTTLS "
+                                        "(use smtps:// if it speaks TLS from the start)")
                 if user:
-                    client.login(user, password)
+                    try:
+                        client.login(user, password)
+                    except smtplib.SMTPNotSupportedError:
+                        return Delivery(False, attempt, "the server offers no login (AUTH); "
+                                        "leave user:password out of the URL")
                 client.send_message(msg)
             return Delivery(True, attempt, "accepted by the SMTP server")
-        except smtplib.SMTPNotSupportedError:
-            return Delivery(False, attempt, "the server does not offer STARTTLS (use smtps:// if it speaks TLS)")
         except smtplib.SMTPAuthenticationError as exc:
             return Delivery(False, attempt, f"login refused (SMTP {exc.smtp_code})")
         except smtplib.SMTPRecipientsRefused:
