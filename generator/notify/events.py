@@ -53,10 +53,11 @@ class Event:
     update: int | None = None  # index into the subject's updates, when the event is one
     fresh_until: datetime | None = None
     requires: tuple[str, ...] = ()
+    order_at: datetime | None = None  # where an undated, never-fresh event sorts
 
     @property
     def sort_key(self) -> tuple[datetime, int, str]:
-        when = self.at or self.fresh_until
+        when = self.at or self.fresh_until or self.order_at
         assert when is not None
         return (when, _KIND_RANK[self.kind], self.id)
 
@@ -110,20 +111,25 @@ def maintenance_events(m: Maintenance, now: datetime) -> list[Event]:
     base = f"maintenance:{m.id}"
     updates = [(n, u) for n, u in enumerate(m.updates) if u.at <= now]
     out: list[Event] = []
-    first = updates[0] if updates and updates[0][1].status == "scheduled" else None
+    announced = m.updates[0] if m.updates and m.updates[0].status == "scheduled" else None
+    if announced is not None and announced.at > now:
+        return []  # announced later: nothing to say yet
+    first = (0, announced) if announced is not None else None
+    if m.cancelled:
+        # Cancelled windows are not announced any more; the event stays so that ``requires`` can name it.
+        return [Event(f"{base}:scheduled", "maintenance.scheduled", "maintenance", m.id, None, services,
+                      update=0 if first else None, order_at=m.scheduled_start),
+                Event(f"{base}:cancelled", "maintenance.cancelled", "maintenance", m.id, None, services,
+                      fresh_until=m.effective_end, requires=(f"{base}:scheduled", f"{base}:started"))]
     # Announced: with its first update's time when it has one; news in any case until it starts.
     out.append(Event(f"{base}:scheduled", "maintenance.scheduled", "maintenance", m.id,
-                     first[1].at if first else None, services, update=first[0] if first else None,
+                     announced.at if announced else None, services, update=0 if first else None,
                      fresh_until=m.effective_start))
-    if m.cancelled:
-        out.append(Event(f"{base}:cancelled", "maintenance.cancelled", "maintenance", m.id, None, services,
-                         fresh_until=m.effective_end,
-                         requires=(f"{base}:scheduled", f"{base}:started")))
-        return out
     used = {first[0]} if first else set()
     start, end = m.effective_start, m.effective_end
     if now >= start or now >= end:
-        n_start = next((n for n, u in updates if u.status == "in_progress" and u.at == start), None)
+        n_start = next((n for n, u in updates if u.status == "in_progress" and u.at == start), None) \
+            if start <= end else None
         out.append(Event(f"{base}:started", "maintenance.started", "maintenance", m.id, min(start, end),
                          services, update=n_start))
         used.add(n_start)
