@@ -244,13 +244,22 @@ def teams_payload(view: MessageView) -> dict[str, Any]:
 def discord_payload(view: MessageView) -> dict[str, Any]:
     """Channel webhook with one embed, inside Discord's limits (6,000 characters in all); no mentions."""
     title = _cut(markdown_escape(view.headline), 256)
-    fields = [{"name": _cut(f.label, 256), "value": _cut(markdown_escape(f.value), 1024), "inline": False}
-              for f in view.facts[:25]]
     footer = _cut(view.site_name, 2048)
-    used = len(title) + len(footer) + sum(len(f["name"]) + len(f["value"]) for f in fields)
+    budget = 6000 - len(title) - len(footer)
+    wanted = [(_cut(f.label, 256), _cut(markdown_escape(f.value), 1024)) for f in view.facts[:25]]
     description = markdown_escape(view.lead) + ("\n\n" + markdown_escape(view.message) if view.message else "")
-    embed: dict[str, Any] = {"title": title, "url": view.url,
-                             "description": _cut(description, min(4096, 6000 - used)),
+    # The text comes first; the facts get what is left (at least some room for them).
+    description = _cut(description, min(4096, budget - min(sum(len(n) + len(v) for n, v in wanted), 1500)))
+    budget -= len(description)
+    fields = []
+    for name, value in wanted:
+        room = budget - len(name)
+        if room < min(len(value), 20):
+            break
+        value = _cut(value, room)
+        fields.append({"name": name, "value": value, "inline": False})
+        budget -= len(name) + len(value)
+    embed: dict[str, Any] = {"title": title, "url": view.url, "description": description,
                              "color": view.color, "fields": fields, "footer": {"text": footer}}
     if view.at:
         embed["timestamp"] = view.at
