@@ -15,6 +15,11 @@ Ids, by kind (``<at>`` is the moment in RFC 3339 UTC):
 - ``postmortem:<id>:published``.
 
 Two updates at the same moment get ``~2``, ``~3``... after the later ones' ids.
+
+Room to grow: the content model cannot yet reopen an incident (validation refuses updates
+after a resolved one) or move a window's planned end; ``reopened`` is already derived from
+an update that follows a resolved one, and a moved end would be
+``maintenance:<id>:extended:<new end>`` (kind ``maintenance.extended``), new with each move.
 """
 
 from __future__ import annotations

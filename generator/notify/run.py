@@ -60,9 +60,9 @@ class Report:
         return 1 if self.failed_channels else 0
 
 
-def resolve_secrets(channels: tuple[NotifyChannel, ...], env: Mapping[str, str], dry_run: bool
+def resolve_secrets(channels: tuple[NotifyChannel, ...], env: Mapping[str, str]
                     ) -> tuple[dict[str, dict[str, str]], list[str]]:
-    """Channel name -> {variable: value}; unset or malformed variables are errors (warnings in a dry run)."""
+    """Channel name -> {variable: value}, and a problem for each unset or malformed variable."""
     values: dict[str, dict[str, str]] = {}
     problems: list[str] = []
     for ch in channels:
@@ -133,7 +133,7 @@ def run(model: Model, now: datetime, ledger_path: Path, *, dry_run: bool, max_ag
     if not channels:
         echo("No channels under notify: in site_config.yml; nothing to send.")
         return report
-    secrets, problems = resolve_secrets(channels, env, dry_run)
+    secrets, problems = resolve_secrets(channels, env)
     if problems and not dry_run:
         raise NotifyConfigError("\n".join(problems))
     for p in problems:
