@@ -172,6 +172,7 @@ def run(model: Model, now: datetime, ledger_path: Path, *, dry_run: bool, max_ag
                     warn(f"error: {ch.name}: {e.id} not delivered: {result.detail}; later events for this "
                          "channel wait for the next run")
                     break
+        ledger.save()  # also when nothing was new: the next run (and the CI cache) finds a ledger
     return report
 
 
