@@ -62,6 +62,9 @@ CODES: dict[str, tuple[str, str]] = {
     # config
     "E070": ("no site_config.yml", "The repository has no site_config.yml: run statuspress init."),
     "E071": ("unknown time zone", "site.timezone must be an IANA name such as Europe/Berlin."),
+    "E072": ("not an environment variable name", "notify: names the environment variables that hold URLs and "
+             "secrets (A-Z, 0-9, _, e.g. SLACK_WEBHOOK_URL); the values themselves never go in the repository."),
+    "E073": ("not an email address", "notify: from and to take addresses like status@example.com."),
     # blameless lint (warnings; errors under --strict)
     "B001": ("counterfactual", "'should have', 'failed to': describe what happened and why it made sense then."),
     "B002": ("human error", "Name the condition that made the error likely, not the human."),

@@ -19,6 +19,7 @@ from generator import model as m
 from generator import schema as s
 from generator.bodycheck import body_problems
 from generator.model import Config, Model, Problem
+from generator.notify.config import load_channels
 from generator.yamlsrc import Y, parse_yaml, split_front_matter
 
 CONFIG_FILE = "site_config.yml"
@@ -390,8 +391,11 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
     )
     publish_v = _config_section(c, doc, "publish")
 
+    notify = load_channels(c, top.get("notify"), [svc.id for svc in services])
+
     config = Config(site=site, services=tuple(services), severities=severities, categories=tuple(categories),
-                    uptime=uptime, postmortems=policy, publish_kpis=publish_v.get("kpis", "internal"))
+                    uptime=uptime, postmortems=policy, publish_kpis=publish_v.get("kpis", "internal"),
+                    notify=notify)
     usable = "site" in top and "services" in top and not any(
         p.level == "error" for p in c.problems[:before]) and bool(services)
     return config, c.problems, usable or bool(services)

@@ -113,6 +113,22 @@ DEFAULT_HEADINGS = (
 
 
 @dataclass(frozen=True)
+class NotifyChannel:
+    """One entry of ``notify:``: where notifications go. Secrets are only named, never held."""
+
+    type: str  # slack | teams | discord | webhook | email
+    name: str  # the channel's key in the ledger
+    url_env: str | None = None
+    secret_env: str | None = None
+    smtp_url_env: str | None = None
+    sender: str | None = None  # ``from:``
+    to: tuple[str, ...] = ()
+    services: tuple[str, ...] | None = None  # None: every service
+    timeout: timedelta = timedelta(seconds=10)
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteInfo
     services: tuple[Service, ...]
@@ -122,6 +138,7 @@ class Config:
     postmortems: PostmortemPolicy
     publish_kpis: str = "internal"  # public | internal
     path: str = "site_config.yml"
+    notify: tuple[NotifyChannel, ...] = ()
 
     def service(self, service_id: str) -> Service | None:
         for svc in self.services:

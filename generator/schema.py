@@ -168,6 +168,31 @@ PUBLISH = Schema("publish", "`publish:` what the public site shows.", (
     Field("kpis", "enum", "public | internal: whether /kpis/ is on the public site.", choices=("public", "internal")),
 ))
 
+# ---------------------------------------------------------------- notify:
+
+NOTIFY_TYPES = ("slack", "teams", "discord", "webhook", "email")
+ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+# Plausible, not RFC 5322: one @, no spaces or angle brackets, a dot in the domain.
+EMAIL_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+
+NOTIFY_CHANNEL = Schema("notify channel", "One entry of `notify:`: where `statuspress notify` sends what changed. "
+                        "Secrets are never written here, only the names of the environment variables that hold them.", (
+    Field("type", "enum", "slack (incoming webhook) | teams (Workflows webhook) | discord (channel webhook) | "
+          "webhook (JSON in Statuspage's webhook shape) | email (SMTP).", required=True, choices=NOTIFY_TYPES),
+    Field("name", "slug", "Key of this channel in the ledger (lowercase, digits, -); default `<type>-<variable>`. "
+          "Renaming it makes the channel new: it then gets the events of the last --max-age again."),
+    Field("url_env", "env_name", "Environment variable holding the webhook URL, e.g. SLACK_WEBHOOK_URL.",
+          when="required for slack, teams, discord and webhook"),
+    Field("secret_env", "env_name", "Environment variable holding the key for the X-Statuspress-Signature HMAC "
+          "(webhook only)."),
+    Field("smtp_url_env", "env_name", "Environment variable holding smtp://user:password@host:587 (STARTTLS) or "
+          "smtps://user:password@host:465 (TLS).", when="required for email"),
+    Field("from", "email", "Sender address (email only).", when="required for email"),
+    Field("to", "email_list", "Recipient addresses (email only).", when="required for email"),
+    Field("services", "id_list", "Only events about these service ids (default: every service); each must exist."),
+    Field("timeout", "duration", "How long one delivery attempt may take (default 10s)."),
+))
+
 CONFIG = Schema("site_config.yml", "The status site's configuration.", (
     Field("site", "section", "Who the status page is for.", required=True),
     Field("services", "services", "The services, in display order.", required=True),
@@ -176,12 +201,13 @@ CONFIG = Schema("site_config.yml", "The status site's configuration.", (
     Field("uptime", "section", "Uptime weights and bars."),
     Field("postmortems", "section", "Post-mortem policy."),
     Field("publish", "section", "Publishing choices."),
+    Field("notify", "notify", "Channels `statuspress notify` sends to (Slack, Teams, Discord, webhook, email)."),
 ))
 
 SECTIONS: dict[str, Schema] = {"site": SITE, "uptime": UPTIME, "postmortems": POLICY, "publish": PUBLISH}
 
 CONTENT_SCHEMAS = (INCIDENT, UPDATE, MAINTENANCE, MAINTENANCE_UPDATE, POSTMORTEM, ACTION_ITEM)
-CONFIG_SCHEMAS = (CONFIG, SITE, SERVICE, SEVERITY, UPTIME, POLICY, PUBLISH)
+CONFIG_SCHEMAS = (CONFIG, SITE, SERVICE, SEVERITY, UPTIME, POLICY, PUBLISH, NOTIFY_CHANNEL)
 
 INTERNAL_FIELDS = tuple(f.name for f in INCIDENT.fields if f.internal)
 
@@ -387,6 +413,34 @@ def _duration(c: Collector, y: Y, f: Field, where: str) -> Any:
         return None
 
 
+def _env_name(c: Collector, y: Y, f: Field, where: str) -> Any:
+    text = _text(c, y, f, where)
+    if text is not None and not ENV_NAME.match(text):
+        c.add(y.line, "E072", f"{where}{f.name} '{text}' is not an environment variable name",
+              "name the variable, e.g. SLACK_WEBHOOK_URL (A-Z, 0-9, _), and keep its value out of the repository")
+        return None
+    return text
+
+
+def _email(c: Collector, y: Y, f: Field, where: str) -> Any:
+    text = _text(c, y, f, where)
+    if text is not None and not EMAIL_ADDRESS.match(text):
+        c.add(y.line, "E073", f"{where}{f.name} '{text}' is not an email address", "write e.g. status@example.com")
+        return None
+    return text
+
+
+def _email_list(c: Collector, y: Y, f: Field, where: str) -> Any:
+    items = [y] if y.kind == "str" else y.value if y.kind == "seq" else None
+    if items is None:
+        _type_error(c, y, f, "a list of email addresses", where)
+        return None
+    out = [_email(c, item, Field(f"{f.name}[]", "email", ""), where) for item in items]
+    if not items:
+        c.add(y.line, "E010", f"{where}{f.name} lists no address", "name at least one recipient")
+    return tuple(a for a in out if a is not None) if all(out) and items else None
+
+
 def _passthrough(c: Collector, y: Y, f: Field, where: str) -> Any:
     return y  # sections and service lists are converted by the config loader
 
@@ -419,6 +473,10 @@ CONVERTERS: dict[str, Callable[[Collector, Y, Field, str], Any]] = {
     "section": _passthrough,
     "services": _passthrough,
     "severities": _passthrough,
+    "notify": _passthrough,
+    "env_name": _env_name,
+    "email": _email,
+    "email_list": _email_list,
 }
 
 
