@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import yaml
 from ruamel.yaml import YAML
@@ -33,17 +33,18 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from generator.load import is_iana_zone
 from generator.model import (
     DEFAULT_HEADINGS,
     DETECTIONS,
     IMPACTS,
     INCIDENT_STATUSES,
-    SEVERITIES,
     SEVERITY_ALIASES,
 )
+from generator.schema import BIDI_CONTROLS, severity_hint
 from generator.slug import free_path, inside, slugify
 from generator.timeparse import TimestampError, format_duration, format_timestamp, parse_timestamp
-from generator.yamlsrc import parse_yaml
+from generator.yamlsrc import OPENING, closing_line, delimiter, file_lines, parse_yaml
 
 DEFAULT_IMPACT = "partial_outage"
 DEFAULT_AUTHOR = "incident-team"
@@ -102,7 +103,7 @@ def read_site_facts(root: Path) -> SiteFacts:
         raise AuthoringError(f"{path}: cannot be read as UTF-8 text", "run `statuspress validate` for details") from None
     # The loader's parser: it refuses aliases (a "billion laughs" would expand here) and deep nesting.
     doc, issues = parse_yaml(text)
-    if doc is None and issues:
+    if issues:
         raise AuthoringError(f"{path}:{issues[0].line}: site_config.yml does not parse: {issues[0].message}",
                              "run `statuspress validate` for details")
     raw = doc.plain() if doc is not None else {}
@@ -121,11 +122,8 @@ def read_site_facts(root: Path) -> SiteFacts:
     headings = tuple(scalars(pm.get("required_headings"))) or DEFAULT_HEADINGS
     site = raw.get("site") if isinstance(raw.get("site"), dict) else {}
     tz: Any = UTC
-    try:
-        if site.get("timezone"):
-            tz = ZoneInfo(str(site["timezone"]))
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        tz = UTC  # validate reports it; file names then use UTC dates
+    if site.get("timezone") and is_iana_zone(site["timezone"]):
+        tz = ZoneInfo(str(site["timezone"]))  # else validate reports it; file names then use UTC dates
     return SiteFacts(names, categories, headings, tz)
 
 
@@ -231,13 +229,9 @@ def _plain(obj: Any) -> Any:
 
 # ---------------------------------------------------------------- front-matter files
 
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-_DELIM = re.compile(r"^-{3,}[ \t]*(?:\r\n|\r|\n)?$")
-
-
 def split_lines(text: str) -> list[str]:
-    """Lines with their endings (only CR, LF and CRLF end a line, as in YAML)."""
-    return _LINES.findall(text)
+    """Lines with their endings: only LF (and CRLF) end a line, as for ``validate``."""
+    return file_lines(text)
 
 
 @dataclass
@@ -272,17 +266,17 @@ def read_front_matter(path: Path, shown: str) -> FrontMatterFile:
         raise AuthoringError(f"{shown}: is not UTF-8 ({exc.reason} at byte {exc.start})", "save it as UTF-8") from None
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     lines = split_lines(text[len(bom):])
-    if not lines or not _DELIM.match(lines[0]):
+    if not lines or delimiter(lines[0]) not in OPENING:
         raise AuthoringError(f"{shown}:1: no front-matter (the file must start with a '---' line)",
                              "put the YAML between two '---' lines at the top of the file")
-    close_at = next((i for i in range(1, len(lines)) if _DELIM.match(lines[i])), None)
+    close_at = closing_line(lines)  # the loader's rule: '---' or '...' closes it
     if close_at is None:
         raise AuthoringError(f"{shown}:1: the front-matter is not closed", "add a '---' line after the YAML")
     yaml_lines = lines[1:close_at]
     # First the loader's parser, which builds nothing it has not checked: an alias bomb would
     # expand in the comparisons below, and deep nesting would exhaust ruamel's recursion.
     doc, issues = parse_yaml("".join(yaml_lines), line_offset=1)
-    if doc is None and issues:
+    if issues:
         raise AuthoringError(
             f"{shown}:{issues[0].line}: the front-matter does not parse: {issues[0].message}",
             "fix it by hand (`statuspress validate` lists every problem), then run this command again",
@@ -524,6 +518,10 @@ def _check_text(value: str, what: str, *, one_line: bool, limit: int | None = No
     if bad:
         kind = "a line break" if bad.group(0) in "\r\n\u2028\u2029" else f"the control character {bad.group(0)!r}"
         raise AuthoringError(f"the {what} contains {kind}", f"write the {what} as one line of plain text")
+    bidi = BIDI_CONTROLS.search(text)
+    if bidi:
+        raise AuthoringError(f"the {what} contains the bidirectional control U+{ord(bidi.group()):04X}, which can "
+                             "reorder the text shown after it", f"remove it from the {what}")
     if limit is not None and len(text) > limit:
         raise AuthoringError(f"the {what} is {len(text)} characters long (at most {limit})", f"shorten the {what}")
     return text
@@ -537,7 +535,7 @@ def normalize_severity(value: str) -> str:
     m = re.fullmatch(r"SEV-?([1-4])", raw)
     if m:
         return f"SEV-{m.group(1)}"
-    raise AuthoringError(f"unknown severity {value!r}", f"use one of {', '.join(SEVERITIES)} (or P1..P4)")
+    raise AuthoringError(f"unknown severity {value!r}", severity_hint(value))
 
 
 def _did_you_mean(value: str, choices: Iterable[str]) -> str:

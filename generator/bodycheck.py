@@ -14,6 +14,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from generator.yamlsrc import file_lines
+
 MAX_NESTING = 50  # lists and quotes inside each other
 MAX_SCAN = 1_000_000  # estimated characters scanned for brackets: under a second; real prose stays below 10,000
 LT_WEIGHT = 0.1  # a '<' is scanned by a regular expression, about ten times faster
@@ -79,7 +81,7 @@ def body_problems(body: str, first_line: int) -> list[tuple[int, str, str]]:
                 cost_reported = True
         paragraph.clear()
 
-    for number, line in enumerate(body.splitlines(keepends=True), start=first_line):
+    for number, line in enumerate(file_lines(body), start=first_line):
         fenced = _FENCE.match(line)
         if fence is not None:
             if fenced and fenced.group(1)[0] == fence[0] and len(fenced.group(1)) >= len(fence):

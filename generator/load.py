@@ -7,9 +7,12 @@ A file that cannot be turned into a model object is left out of the model
 
 from __future__ import annotations
 
+import difflib
+import functools
 import os
 import re
 import stat
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,7 @@ CONFIG_FILE = "site_config.yml"
 CONTENT_DIRS = {"incidents": "content/incidents", "maintenance": "content/maintenance",
                 "postmortems": "content/postmortems"}
 MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are refused rather than read into memory
-FILE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
+FILE_NAME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9][a-z0-9-]*$")
 # site.url (and build --base-url) goes unescaped into MkDocs' canonical links and the sitemap:
 # a plain http(s) URL, with nothing that could close an attribute or start markup.
 SITE_URL = re.compile(r"^https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%/+-]*)?$")
@@ -39,6 +42,37 @@ DEFAULT_SEVERITIES = {
 DEFAULT_CATEGORIES = ("deploy", "configuration", "capacity", "network", "database", "dependency", "security",
                       "hardware", "other")
 DEFAULT_WEIGHTS = {"major_outage": 1.0, "partial_outage": 0.3, "degraded_performance": 0.0}
+
+
+# Names in the tz database that are not places: "localtime" is whatever zone the build machine
+# is set to (so the site would change with the machine), "Factory" is a placeholder.
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
+@functools.cache
+def iana_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) - NOT_ZONES
+
+
+def is_iana_zone(name: object) -> bool:
+    """An IANA time zone name such as Europe/Berlin or UTC (and one this machine can load)."""
+    if not isinstance(name, str) or name not in iana_zones():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def zone_hint(name: object) -> str:
+    text = str(name)
+    zones = sorted(iana_zones())
+    folded = [z for z in zones if z.casefold() == text.casefold()]
+    if folded:
+        return f"did you mean '{folded[0]}'? (zone names are case-sensitive)"
+    close = difflib.get_close_matches(text, zones, n=1, cutoff=0.8)
+    return f"did you mean '{close[0]}'?" if close else "write an IANA name such as Europe/Berlin, America/Chicago or UTC"
 
 
 def default_policy() -> m.PostmortemPolicy:
@@ -120,7 +154,7 @@ def parse_front_matter(text: str, c: s.Collector) -> tuple[Y | None, str, int]:
         c.add(1, "E002", "has no front-matter", "start the file with '---', the YAML fields, then '---'")
         return None, "", 1
     # A tab in indentation is a YAML error; say so plainly rather than the parser's wording.
-    for i, line in enumerate(split.yaml_text.splitlines()):
+    for i, line in enumerate(split.yaml_text.split("\n")):
         stripped = line.lstrip(" ")
         if stripped.startswith("\t"):
             c.add(split.yaml_first_line + i, "E003", "YAML indentation uses a tab", "indent with spaces")
@@ -275,11 +309,9 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
 
     site_v = _config_section(c, doc, "site")
     tz = site_v.get("timezone", "UTC")
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of the tz database ("Europe")
+    if not is_iana_zone(tz):
         c.add(doc.value["site"].key_lines.get("timezone", 1) if "site" in doc.value else 1, "E071",
-              f"site.timezone '{tz}' is not an IANA time zone", "write e.g. Europe/Berlin or UTC")
+              f"site.timezone '{tz}' is not an IANA time zone", zone_hint(tz))
         tz = "UTC"
     url = site_v.get("url", "https://status.example/")
     if not SITE_URL.match(url):
@@ -318,7 +350,7 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
             sev = s.normalise_severity(key)
             kline = sev_node.key_lines.get(key, item.line)
             if sev is None:
-                c.add(kline, "E017", f"severities: '{key}' is not a severity", s.did_you_mean(key, m.SEVERITIES))
+                c.add(kline, "E017", f"severities: '{key}' is not a severity", s.severity_hint(key))
                 continue
             if item.kind != "map":
                 c.add(item.line, "E016", f"severities.{key} must be a mapping", "write {label: ..., response_target: 1h}")
@@ -379,7 +411,7 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
         sev = s.normalise_severity(sev_text)
         if sev is None:
             c.add(doc.value["postmortems"].line, "E017", f"postmortems.required_for: '{sev_text}' is not a severity",
-                  s.did_you_mean(sev_text, m.SEVERITIES))
+                  s.severity_hint(sev_text))
         else:
             required_for.append(sev)
     policy = m.PostmortemPolicy(

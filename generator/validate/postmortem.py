@@ -25,7 +25,7 @@ _IMPERATIVE_S = {"address", "access", "process", "assess", "discuss", "bypass", 
 
 def body_headings(body: str) -> list[str]:
     out, fenced = [], False
-    for line in body.splitlines():
+    for line in body.split("\n"):
         if _FENCE.match(line):
             fenced = not fenced
             continue
@@ -62,7 +62,8 @@ def postmortem_rules(pm: Postmortem, model: Model, now: datetime) -> list[Proble
         if heading.lower() not in headings:
             out.append(Problem(pm.path, pm.body_line, "E050", f"missing required heading '## {heading}'",
                                f"add a '## {heading}' section to the body"))
-    if pm.status == "published" and pm.published_at is None:
+    # A published_at that is there but unusable (a date, a typo) has its own error already.
+    if pm.status == "published" and pm.published_at is None and "published_at" not in pm.lines:
         out.append(Problem(pm.path, line("status", 1), "E054", "a published post-mortem needs published_at",
                            "add 'published_at:' with the time it was published"))
     if pm.published_at is not None and pm.published_at > now:
@@ -86,7 +87,7 @@ def postmortem_rules(pm: Postmortem, model: Model, now: datetime) -> list[Proble
                                "add 'reason:' saying why it will not be done"))
 
     # Blameless lint over the prose: body lines, summary and contributing factors.
-    texts: list[tuple[int, str]] = [(pm.body_line + i, text) for i, text in enumerate(pm.body.splitlines())]
+    texts: list[tuple[int, str]] = [(pm.body_line + i, text) for i, text in enumerate(pm.body.split("\n"))]
     texts.append((line("summary", 1), pm.summary))
     for i, factor in enumerate(pm.contributing_factors):
         texts.append((line(f"contributing_factors[{i + 1}]", line("contributing_factors", 1)), factor))

@@ -1,0 +1,233 @@
+"""Reliability round two: hostile numbers, line separators, bidi controls, time zones, digits, messages.
+
+Each test drives the real loader or the real command line on a tiny repository (the validator
+fixtures) and asserts the problem code, the line and that nothing ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.cli import main
+from generator.timeparse import TimestampError, parse_date, parse_duration, parse_timestamp
+from generator.validate import check_repository
+from tests.test_hostile_cli import NOW, OPEN, OPEN_ID, tiny_repo
+
+HUGE = "9" * 5000
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    return result
+
+
+def codes_at(root: Path, path: str) -> set[tuple[str, int]]:
+    from generator.timeparse import parse_timestamp as ts
+
+    _model, problems = check_repository(root, ts(NOW))
+    return {(p.code, p.line) for p in problems if p.path == path}
+
+
+# --------------------------------------------------------------------------- item 2: huge integers
+
+
+def test_huge_integer_in_content_is_a_problem_in_every_command(tmp_path: Path) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    path = repo / "content/incidents" / f"{OPEN_ID}.md"
+    path.write_text(OPEN.replace("severity: P3", f"severity: P3\nnovel: {HUGE}"), encoding="utf-8")
+    before = path.read_bytes()
+    where = f"content/incidents/{OPEN_ID}.md"
+    assert ("E016", 4) in codes_at(repo, where)
+    out = run("validate", "--root", str(repo), "--now", NOW)
+    assert out.exit_code == 1 and f"{where}:4" in out.output and "5000 digits" in out.output
+    built = run("build", "--root", str(repo), "--out", str(tmp_path / "site"), "--now", NOW)
+    assert built.exit_code == 1 and "E016" in built.output
+    upd = run("update", OPEN_ID, "--status", "identified", "-m", "Found it.", "--root", str(repo), "--now", NOW)
+    assert upd.exit_code == 1 and f"{OPEN_ID}.md:4" in upd.output and "digits" in upd.output
+    assert path.read_bytes() == before
+
+
+def test_huge_integer_in_site_config_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    config = repo / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + f"extra_number: {HUGE}\n", encoding="utf-8")
+    line = config.read_text(encoding="utf-8").count("\n")
+    assert ("E016", line) in codes_at(repo, "site_config.yml")
+    new = run("new", "incident", "Errors", "--severity", "SEV-2", "--service", "api", "--root", str(repo),
+              "--now", NOW)
+    assert new.exit_code == 1 and f"site_config.yml:{line}" in new.output
+    assert not list((repo / "content/incidents").glob("2026-11-26-errors*"))
+
+
+# --------------------------------------------------------------------------- items 7 and 10: line separators
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_a_comment_with_a_yaml_only_line_break_is_never_published(tmp_path: Path, char: str) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    path = repo / "content/incidents" / f"{OPEN_ID}.md"
+    secret = "the on-call engineer was asleep"
+    path.write_text(OPEN.replace("severity: P3", f"severity: P3  # note{char}---{char}{secret}"), encoding="utf-8")
+    model, problems = check_repository(repo, parse_timestamp(NOW))
+    found = [(p.code, p.line) for p in problems if p.path.endswith(f"{OPEN_ID}.md")]
+    assert ("E019", 3) in found
+    incident = model.incident(OPEN_ID)
+    assert incident is None or secret not in incident.body  # the comment never becomes the body
+    built = run("build", "--root", str(repo), "--out", str(tmp_path / "site"), "--now", NOW)
+    assert built.exit_code == 1 and not (tmp_path / "site").exists()
+
+
+def test_line_numbers_count_only_real_line_breaks(tmp_path: Path) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    path = repo / "content/incidents" / f"{OPEN_ID}.md"
+    text = OPEN.replace("title: Dashboard pages load slowly", "title: \"Dashboard\u2028pages\u2029load slowly\"")
+    text = text.replace("severity: P3", "severity: P9")  # line 3, after the separators
+    text = text.replace("    status: investigating", "    status: investigatin")  # line 9
+    path.write_text(text, encoding="utf-8")
+    found = codes_at(repo, f"content/incidents/{OPEN_ID}.md")
+    assert {("E019", 2), ("E017", 3), ("E017", 9)} <= found, found
+
+
+def test_line_numbers_in_the_body_count_only_real_line_breaks(tmp_path: Path) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    path = repo / "content/postmortems/2026-03-14-api-errors.md"
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    target = next(i for i, line in enumerate(lines) if line.startswith("## ") and i > 5) + 2
+    lines.insert(target - 1, "Paragraph\u2028with a separator\x0cand a form feed.")
+    lines.insert(target, "The deploy failed because of human error.")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    found = codes_at(repo, "content/postmortems/2026-03-14-api-errors.md")
+    assert ("B002", target + 1) in found, found
+
+
+# --------------------------------------------------------------------------- item 12: bidi controls
+
+
+@pytest.mark.parametrize("char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+                                  "\u2069", "\u200e", "\u200f", "\u061c"])
+def test_bidi_controls_are_refused_in_plain_text(tmp_path: Path, char: str) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    path = repo / "content/incidents" / f"{OPEN_ID}.md"
+    path.write_text(OPEN.replace("    message: Some", f"    message: Some{char}"), encoding="utf-8")
+    assert ("E019", 10) in codes_at(repo, f"content/incidents/{OPEN_ID}.md")
+    new = run("new", "incident", f"Errors {char}on the API", "--severity", "SEV-2", "--service", "api",
+              "--root", str(repo), "--now", NOW)
+    assert new.exit_code == 1 and "bidirectional" in new.output
+
+
+# --------------------------------------------------------------------------- item 13: '...' closes front-matter
+
+
+def test_front_matter_closed_by_dots_is_one_rule_for_validate_and_update(tmp_path: Path) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    path = repo / "content/incidents" / f"{OPEN_ID}.md"
+    text = OPEN.rstrip("\n")
+    assert text.endswith("---")
+    path.write_text(text[:-3] + "...\nBody text.\n", encoding="utf-8")
+    assert codes_at(repo, f"content/incidents/{OPEN_ID}.md") == set()
+    upd = run("update", OPEN_ID, "--status", "identified", "-m", "Found it.", "--root", str(repo), "--now", NOW)
+    assert upd.exit_code == 0, upd.output
+    after = path.read_text(encoding="utf-8")
+    assert after.endswith("...\nBody text.\n") and "status: identified" in after
+    assert codes_at(repo, f"content/incidents/{OPEN_ID}.md") == set()
+    res = run("resolve", OPEN_ID, "-m", "Fixed.", "--root", str(repo), "--now", NOW)
+    assert res.exit_code == 0, res.output
+    assert codes_at(repo, f"content/incidents/{OPEN_ID}.md") == set()
+
+
+def test_a_longer_dash_line_is_refused_alike_by_validate_and_update(tmp_path: Path) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    path = repo / "content/incidents" / f"{OPEN_ID}.md"
+    path.write_text("-----\n" + OPEN.split("\n", 1)[1], encoding="utf-8")
+    assert ("E002", 1) in codes_at(repo, f"content/incidents/{OPEN_ID}.md")
+    upd = run("update", OPEN_ID, "--status", "identified", "-m", "Found it.", "--root", str(repo), "--now", NOW)
+    assert upd.exit_code == 1 and "no front-matter" in upd.output
+
+
+# --------------------------------------------------------------------------- item 14: IANA zones only
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Factory", "posixrules", "Europe", "../../etc/passwd"])
+def test_only_iana_time_zones(tmp_path: Path, zone: str) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    config = repo / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("timezone: Europe/Berlin", f"timezone: {zone}"),
+                      encoding="utf-8")
+    assert ("E071", 2) in codes_at(repo, "site_config.yml")
+
+
+def test_time_zone_in_the_wrong_case_gets_the_right_name(tmp_path: Path) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    config = repo / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("Europe/Berlin", "america/chicago"), encoding="utf-8")
+    _model, problems = check_repository(repo, parse_timestamp(NOW))
+    [problem] = [p for p in problems if p.code == "E071"]
+    assert "'America/Chicago'" in problem.hint
+
+
+# --------------------------------------------------------------------------- item 16: ASCII digits only
+
+NON_ASCII_DIGITS = st.sampled_from(["\u0660", "\u0661", "\u0662", "\u06f5", "\u0966", "\uff11", "\u09e8"])
+
+
+@given(st.integers(min_value=0, max_value=19), NON_ASCII_DIGITS)
+def test_timestamps_dates_and_durations_take_ascii_digits_only(position: int, digit: str) -> None:
+    stamp = "2026-03-14T09:12:00Z"
+    digits = [i for i, ch in enumerate(stamp) if ch.isdigit()]
+    at = digits[position % len(digits)]
+    with pytest.raises(TimestampError) as exc:
+        parse_timestamp(stamp[:at] + digit + stamp[at + 1:])
+    assert exc.value.code == "E013"
+    day = "2026-03-14"
+    at = [i for i, ch in enumerate(day) if ch.isdigit()][position % 8]
+    with pytest.raises(TimestampError):
+        parse_date(day[:at] + digit + day[at + 1:])
+    with pytest.raises(TimestampError):
+        parse_duration(f"{digit}h")
+
+
+def test_now_option_takes_ascii_digits_only(tmp_path: Path) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    result = run("validate", "--root", str(repo), "--now", "\u0662\u0660\u0662\u0666-11-26T12:00:00Z")
+    assert result.exit_code == 2 and "RFC 3339" in result.output
+
+
+# --------------------------------------------------------------------------- item 18: messages
+
+
+@pytest.mark.parametrize(("word", "hint"), [
+    ("SEV-0", "not on the scale"), ("SEV-5", "not on the scale"), ("P0", "not on the scale"),
+    ("critical", "'SEV-1'"), ("Major", "'SEV-2'"), ("low", "'SEV-4'"), ("SEV-l", "SEV-1 (most severe) to SEV-4"),
+])
+def test_unknown_severity_gets_a_right_hint(tmp_path: Path, word: str, hint: str) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    path = repo / "content/incidents" / f"{OPEN_ID}.md"
+    path.write_text(OPEN.replace("severity: P3", f"severity: {word}"), encoding="utf-8")
+    _model, problems = check_repository(repo, parse_timestamp(NOW))
+    [problem] = [p for p in problems if p.code == "E017"]
+    assert hint in problem.hint
+    assert "did you mean" not in problem.hint or word.lower() in ("critical", "major", "low")
+    new = run("new", "incident", "Errors", "--severity", word, "--service", "api", "--root", str(repo),
+              "--now", NOW)
+    assert new.exit_code == 1 and hint in new.output
+
+
+def test_date_only_published_at_is_one_clear_error(tmp_path: Path) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    path = repo / "content/postmortems/2026-03-14-api-errors.md"
+    text = path.read_text(encoding="utf-8")
+    assert re.search(r"^published_at: \S+", text, re.M)
+    path.write_text(re.sub(r"^published_at: \S+", "published_at: 2026-03-20", text, flags=re.M), encoding="utf-8")
+    _model, problems = check_repository(repo, parse_timestamp(NOW))
+    mine = [p for p in problems if p.path.endswith("2026-03-14-api-errors.md") and p.level == "error"]
+    assert [p.code for p in mine] == ["E020"], mine
+    assert "2026-03-20T00:00:00Z" in mine[0].hint
