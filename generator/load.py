@@ -435,8 +435,8 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
 PARALLEL_THRESHOLD = 1500  # below this, starting worker processes costs more than it saves
 
 
-def load_file(root: Path, kind: str, path: Path) -> tuple[m.Incident | m.Maintenance | m.Postmortem | None,
-                                                            list[Problem]]:
+def load_file(root: Path, kind: str, path: Path) -> tuple[
+        m.Incident | m.Maintenance | m.Postmortem | m.Partial | None, list[Problem]]:
     """Load one content file of ``kind`` (incidents | maintenance | postmortems)."""
     rel = _rel(root, path)
     c = s.Collector(rel)
@@ -454,13 +454,16 @@ def load_file(root: Path, kind: str, path: Path) -> tuple[m.Incident | m.Mainten
                            "postmortems": "2026-03-14-api-errors.md (named after its first incident)"}[kind]
                 c.add(1, "E009", f"file name '{path.name}' is not YYYY-MM-DD-slug.md",
                       f"rename it, e.g. {example} (lowercase, digits, -)")
+            v = s.convert(c, {"incidents": s.INCIDENT, "maintenance": s.MAINTENANCE,
+                              "postmortems": s.POSTMORTEM}[kind], doc)
             if kind == "incidents":
-                v = s.convert(c, s.INCIDENT, doc)
                 obj = build_incident(id_, rel, v, doc, body)
             elif kind == "maintenance":
-                obj = build_maintenance(id_, rel, s.convert(c, s.MAINTENANCE, doc), doc, body)
+                obj = build_maintenance(id_, rel, v, doc, body)
             else:
-                obj = build_postmortem(id_, rel, s.convert(c, s.POSTMORTEM, doc), doc, body, body_line)
+                obj = build_postmortem(id_, rel, v, doc, body, body_line)
+            if obj is None:  # kept, so that rules across fields and files still check what did convert
+                obj = m.Partial(kind, id_, rel, v, _lines(doc), body, body_line)
     return obj, c.problems
 
 
@@ -578,11 +581,14 @@ def load_repository(root: Path, cache: LoadCache | None = None) -> tuple[Model, 
     maintenance: list[m.Maintenance] = []
     postmortems: list[m.Postmortem] = []
     unparsed: list[str] = []
+    partial: list[m.Partial] = []
     loaded = cache.load(root, jobs) if cache is not None else _load_all(root, jobs)
     for (_kind, path), (obj, file_problems) in zip(jobs, loaded, strict=True):
         problems.extend(file_problems)
-        if obj is None:
+        if obj is None or isinstance(obj, m.Partial):
             unparsed.append(_rel(root, path))
+            if obj is not None:
+                partial.append(obj)
         elif isinstance(obj, m.Incident):
             incidents.append(obj)
         elif isinstance(obj, m.Maintenance):
@@ -593,5 +599,6 @@ def load_repository(root: Path, cache: LoadCache | None = None) -> tuple[Model, 
     maintenance.sort(key=lambda x: (x.scheduled_start, x.id))
     postmortems.sort(key=lambda p: p.id)
     model = Model(config=config, incidents=tuple(incidents), maintenance=tuple(maintenance),
-                  postmortems=tuple(postmortems), unparsed=tuple(sorted(unparsed)))
+                  postmortems=tuple(postmortems), unparsed=tuple(sorted(unparsed)),
+                  partial=tuple(sorted(partial, key=lambda x: x.path)))
     return model, problems

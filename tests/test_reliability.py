@@ -231,3 +231,40 @@ def test_date_only_published_at_is_one_clear_error(tmp_path: Path) -> None:
     mine = [p for p in problems if p.path.endswith("2026-03-14-api-errors.md") and p.level == "error"]
     assert [p.code for p in mine] == ["E020"], mine
     assert "2026-03-20T00:00:00Z" in mine[0].hint
+
+
+# --------------------------------------------------------------------------- item 17: one run, every problem
+
+MANY = Path(__file__).parent / "fixtures" / "many"
+
+
+def test_one_run_reports_every_problem_of_a_file_with_many(tmp_path: Path) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    incident = "content/incidents/2026-02-10-many-problems.md"
+    postmortem = "content/postmortems/2026-02-10-many-problems.md"
+    (repo / incident).write_bytes((MANY / "2026-02-10-many-problems.md").read_bytes())
+    (repo / postmortem).write_bytes((MANY / "postmortem-many-problems.md").read_bytes())
+    _model, problems = check_repository(repo, parse_timestamp(NOW))
+    got = {(p.path, p.code, p.line) for p in problems}
+    assert {(p, c, line) for p, c, line in got if p == incident} == {
+        (incident, "E010", 2),   # title missing
+        (incident, "E017", 2),   # SEV-0
+        (incident, "E040", 5),   # billing
+        (incident, "E012", 6),   # started_at without offset
+        (incident, "E041", 8),   # deploys
+        (incident, "E017", 9),   # detection: pager
+        (incident, "E011", 10),  # updats
+        (incident, "E040", 15),  # update 2: search
+        (incident, "E034", 19),  # update 3 in the future
+        (incident, "E037", 11),  # acknowledged_at missing
+    }
+    assert {(c, line) for p, c, line in got if p == postmortem} == {
+        ("E010", 2),   # authors missing
+        ("E020", 6),   # a date where published_at needs a time (and no second, contradicting E054)
+        ("E050", 17),  # headings
+        ("E052", 11),  # not verb first
+        ("E053", 11),  # wont_do without reason
+        ("B002", 7),   # human error, in the summary
+        ("B001", 9),   # should have, in a contributing factor
+        ("B003", 18),  # careless, in the body
+    }
