@@ -16,6 +16,9 @@ CODES: dict[str, tuple[str, str]] = {
              "outside the repository."),
     "E009": ("bad file name", "Incident, maintenance and post-mortem files are named YYYY-MM-DD-slug.md: lowercase "
              "letters, digits and '-' (the name is the id, used in URLs)."),
+    "W002": ("file not read", "A file or folder in content/ that statuspress never reads: a name not ending in .md "
+             "(.MD, .markdown), a folder other than incidents/, maintenance/ and postmortems/ (content/incident/), "
+             "or a file directly in content/. Rename or move it. A warning; an error under --strict."),
     # schema
     "E010": ("missing required field", "A required field is absent or empty; the hint says what it holds."),
     "E011": ("unknown key", "A key the schema does not know, usually a typo; the hint suggests the closest key."),
@@ -59,6 +62,9 @@ CODES: dict[str, tuple[str, str]] = {
     "W060": ("post-mortem overdue", "The policy requires a post-mortem, and none was published within due_days. "
              "A warning; an error under --strict."),
     "W061": ("action item overdue", "An open action item is past its due date. A warning; an error under --strict."),
+    "W062": ("scaffold text left in", "A published post-mortem still holds what `statuspress new postmortem` wrote "
+             "for you to replace: 'Draft:' paragraphs, 'Draft -' summary or factors, the example action item. "
+             "A warning; an error under --strict."),
     # config
     "E070": ("no site_config.yml", "The repository has no site_config.yml: run statuspress init."),
     "E071": ("unknown time zone", "site.timezone must be an IANA name such as Europe/Berlin."),

@@ -14,7 +14,7 @@ import re
 import stat
 import zoneinfo
 from datetime import timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -170,6 +170,52 @@ def parse_front_matter(text: str, c: s.Collector) -> tuple[Y | None, str, int]:
         c.add(doc.line, "E004", "front-matter is not a mapping of fields", "write 'key: value' lines")
         return None, split.body, split.body_first_line
     return doc, split.body, split.body_first_line
+
+
+def ignored_content_problems(root: Path) -> list[Problem]:
+    """W002 for what is in ``content/`` but never read: a typo there would drop an incident unseen."""
+    base = root / "content"
+    if not base.is_dir() or base.is_symlink():
+        return []
+    folders = tuple(PurePosixPath(f).name for f in CONTENT_DIRS.values())
+    out: list[Problem] = []
+
+    def warn(path: Path, message: str, hint: str) -> None:
+        out.append(Problem(_rel(root, path), 1, "W002", message, hint, "warning"))
+
+    try:
+        entries = sorted(base.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            if entry.name not in folders:
+                close = difflib.get_close_matches(entry.name, folders, n=1, cutoff=0.6)
+                warn(entry, f"folder content/{entry.name}/ is not read: content goes in "
+                     "content/incidents/, content/maintenance/ or content/postmortems/",
+                     f"did you mean content/{close[0]}/? Move its files there" if close
+                     else "move its files into one of those folders")
+        else:
+            warn(entry, f"{entry.name} is directly in content/ and is not read",
+                 "move it into content/incidents/, content/maintenance/ or content/postmortems/")
+    for folder in CONTENT_DIRS.values():
+        if not (root / folder).is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(root / folder, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith(".") or name.endswith(".md"):
+                    continue
+                stem, dot, suffix = name.rpartition(".")
+                right = f"{stem}.md" if dot and suffix.lower() in MARKDOWN_SUFFIXES else f"{name}.md"
+                warn(Path(dirpath) / name, f"{name} is not read: only names ending in .md (lower case) are",
+                     f"rename it to {right}")
+    return out
+
+
+MARKDOWN_SUFFIXES = ("md", "markdown", "mdown", "mkd", "mkdn", "txt")
 
 
 def _content_files(root: Path, folder: str) -> list[Path]:
@@ -576,6 +622,7 @@ def load_repository(root: Path, cache: LoadCache | None = None) -> tuple[Model, 
     root = Path(root)
     config, problems, _usable = load_config(root)
     problems.extend(theme_link_problems(root))
+    problems.extend(ignored_content_problems(root))
     jobs = [(kind, path) for kind, folder in CONTENT_DIRS.items() for path in _content_files(root, folder)]
     incidents: list[m.Incident] = []
     maintenance: list[m.Maintenance] = []

@@ -268,3 +268,69 @@ def test_one_run_reports_every_problem_of_a_file_with_many(tmp_path: Path) -> No
         ("B001", 9),   # should have, in a contributing factor
         ("B003", 18),  # careless, in the body
     }
+
+
+# --------------------------------------------------------------------------- item 11: files never read
+
+
+def test_files_statuspress_never_reads_are_warned_about_by_name(tmp_path: Path) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    content = repo / "content"
+    (content / "incidents" / "2026-02-11-upper.MD").write_text(OPEN, encoding="utf-8")
+    (content / "incidents" / "2026-02-12-long.markdown").write_text(OPEN, encoding="utf-8")
+    (content / "incident").mkdir()
+    (content / "incident" / "2026-02-13-typo-folder.md").write_text(OPEN, encoding="utf-8")
+    (content / "2026-02-14-loose.md").write_text(OPEN, encoding="utf-8")
+    (content / "incidents" / ".2026-02-15-hidden.md.swp").write_text("editor swap file", encoding="utf-8")
+    _model, problems = check_repository(repo, parse_timestamp(NOW))
+    warned = {p.path: p for p in problems if p.code == "W002"}
+    assert set(warned) == {"content/incidents/2026-02-11-upper.MD", "content/incidents/2026-02-12-long.markdown",
+                           "content/incident", "content/2026-02-14-loose.md"}
+    assert all(p.level == "warning" for p in warned.values())
+    assert "2026-02-11-upper.md" in warned["content/incidents/2026-02-11-upper.MD"].hint
+    assert "2026-02-12-long.md" in warned["content/incidents/2026-02-12-long.markdown"].hint
+    assert "content/incidents" in warned["content/incident"].hint
+    out = run("validate", "--root", str(repo), "--now", NOW)
+    assert out.exit_code == 0 and "content/incidents/2026-02-11-upper.MD:1" in out.output
+    strict = run("validate", "--strict", "--root", str(repo), "--now", NOW)
+    assert strict.exit_code == 1
+
+
+# --------------------------------------------------------------------------- item 19: scaffold text published
+
+
+def test_a_published_post_mortem_full_of_scaffold_text_fails_strict(tmp_path: Path) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    (repo / "content/postmortems/2026-03-14-api-errors.md").unlink()
+    made = run("new", "postmortem", "2026-03-14-api-errors", "--root", str(repo), "--now", NOW)
+    assert made.exit_code == 0, made.output
+    path = repo / "content/postmortems/2026-03-14-api-errors.md"
+    text = path.read_text(encoding="utf-8")
+    # Publish it as it was scaffolded: only the status and its date change.
+    text = re.sub(r"^status: draft.*$", "status: published\npublished_at: 2026-03-18T12:00:00Z", text, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+    _model, problems = check_repository(repo, parse_timestamp(NOW))
+    leftovers = [p for p in problems if p.code == "W062"]
+    lines = text.split("\n")
+    assert {p.line for p in leftovers} >= {
+        lines.index(next(x for x in lines if x.startswith("summary:"))) + 1,
+        lines.index(next(x for x in lines if "- Draft - " in x)) + 1,
+        lines.index(next(x for x in lines if x.startswith("## Summary"))) + 3,
+    }
+    assert any("example action item" in p.message for p in leftovers)
+    assert all(p.level == "warning" for p in leftovers)
+    assert run("validate", "--strict", "--root", str(repo), "--now", NOW).exit_code == 1
+    # The draft itself is fine: scaffold text is only a problem once it is published.
+    path.write_text(text.replace("status: published", "status: draft"), encoding="utf-8")
+    _model, problems = check_repository(repo, parse_timestamp(NOW))
+    assert not [p for p in problems if p.code == "W062"]
+
+
+def test_scaffolded_pull_request_workflow_validates_strictly(tmp_path: Path) -> None:
+    import yaml
+
+    made = run("init", str(tmp_path / "site"), "--now", NOW)
+    assert made.exit_code == 0, made.output
+    workflow = yaml.safe_load((tmp_path / "site/.github/workflows/validate.yml").read_text(encoding="utf-8"))
+    runs = [str(step.get("run", "")) for step in workflow["jobs"]["validate"]["steps"]]
+    assert any(r.startswith("statuspress validate --strict") for r in runs), runs

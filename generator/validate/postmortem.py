@@ -23,6 +23,38 @@ _VERB_LIKE_ENDINGS = ("ing", "ed")
 _IMPERATIVE_S = {"address", "access", "process", "assess", "discuss", "bypass", "express", "focus", "canvas"}
 
 
+# What `statuspress new postmortem` writes for the authors to replace (generator/author.py).
+_SCAFFOLD_TEXT = re.compile(r"^\s*(?:[-*]\s+)?Draft\s*[:\u2013\u2014-]", re.IGNORECASE)
+SCAFFOLD_ACTION_TITLE = "Add a check, alert or automation for the first contributing factor"
+
+
+def scaffold_leftovers(pm: Postmortem) -> list[Problem]:
+    """W062 for each place a published post-mortem still holds the scaffold's placeholder text."""
+    if pm.status != "published":
+        return []
+    out: list[Problem] = []
+    where = "a published post-mortem still holds the text `statuspress new postmortem` wrote as a placeholder"
+    fenced = False
+    for i, text in enumerate(pm.body.split("\n")):
+        if _FENCE.match(text):
+            fenced = not fenced
+        elif not fenced and _SCAFFOLD_TEXT.match(text):
+            out.append(Problem(pm.path, pm.body_line + i, "W062", f"{where}: {text.strip()[:60]!r}",
+                               "write this section, or remove the placeholder", "warning"))
+    fields = [("summary", pm.summary)] + [(f"contributing_factors[{i + 1}]", f)
+                                          for i, f in enumerate(pm.contributing_factors)]
+    for key, text in fields:
+        if _SCAFFOLD_TEXT.match(text):
+            out.append(Problem(pm.path, pm.lines.get(key, pm.lines.get(key.split("[")[0], 1)), "W062",
+                               f"{where}: {key.split('[')[0]} {text.strip()[:60]!r}", "replace it with the real text",
+                               "warning"))
+    for item in pm.action_items:
+        if item.title.strip() == SCAFFOLD_ACTION_TITLE:
+            out.append(Problem(pm.path, item.line, "W062", f"{where}: the example action item '{item.title}'",
+                               "replace it with the real follow-up work, or remove it", "warning"))
+    return out
+
+
 def body_headings(body: str) -> list[str]:
     out, fenced = [], False
     for line in body.split("\n"):
@@ -92,6 +124,7 @@ def postmortem_rules(pm: Postmortem, model: Model, now: datetime) -> list[Proble
     for i, factor in enumerate(pm.contributing_factors):
         texts.append((line(f"contributing_factors[{i + 1}]", line("contributing_factors", 1)), factor))
     out.extend(lint_blameless(pm.path, texts, disabled_rules(pm.body)))
+    out.extend(scaffold_leftovers(pm))
     return out
 
 
