@@ -334,3 +334,28 @@ def test_scaffolded_pull_request_workflow_validates_strictly(tmp_path: Path) -> 
     workflow = yaml.safe_load((tmp_path / "site/.github/workflows/validate.yml").read_text(encoding="utf-8"))
     runs = [str(step.get("run", "")) for step in workflow["jobs"]["validate"]["steps"]]
     assert any(r.startswith("statuspress validate --strict") for r in runs), runs
+
+
+# --------------------------------------------------------------------------- item 18: diff --base
+
+
+def _git_repo(tmp_path: Path) -> Path:
+    import subprocess
+
+    repo = tiny_repo(tmp_path / "repo")
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.invalid", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "first"]):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+    return repo
+
+
+@pytest.mark.parametrize(("base", "hint"), [("origin/main", "no remote 'origin'"), ("HEAD~5", "git log --oneline"),
+                                            ("no-such-branch", "git branch -a")])
+def test_diff_with_a_missing_base_says_why_and_what_to_do(tmp_path: Path, base: str, hint: str) -> None:
+    repo = _git_repo(tmp_path)
+    result = run("diff", "--base", base, "--root", str(repo), "--now", NOW)
+    assert result.exit_code == 1
+    assert f"--base {base}: git has no commit of that name" in result.output and hint in result.output
+    assert "rev-parse" not in result.output
+    assert run("diff", "--base", "main", "--root", str(repo), "--now", NOW).exit_code == 0
