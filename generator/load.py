@@ -528,7 +528,10 @@ def _load_all(root: Path, jobs: list[tuple[str, Path]]) -> list[tuple[object, li
     size = -(-len(jobs) // (workers * 4))
     batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        from generator.site.forked import die_with_parent
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             results = list(pool.map(_load_batch, [root] * len(batches), batches))
     except (OSError, ValueError, RuntimeError):  # no fork here, or workers refused: do it in-process
         return _load_batch(root, jobs)
