@@ -15,12 +15,15 @@ is written, and it is written atomically (temporary file + ``os.replace``).
 from __future__ import annotations
 
 import difflib
+import fcntl
 import os
 import re
 import stat
 import tempfile
+import time
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -743,6 +746,45 @@ def update_incident(
                                  "give the expected resolution time, with Z or an offset")
 
     path = find_incident(root, incident_id)
+    with _edit_lock(path.parent):
+        return _update_locked(path, now, status, message, changes, sev, eta)
+
+
+LOCK_WAIT = 30.0  # seconds; an edit takes milliseconds
+
+
+@contextmanager
+def _edit_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` while a file in it is read, changed and written back.
+
+    Without it, two ``update`` commands at once would both read the same file and the second
+    write would drop the first one's update. The lock is on the folder itself, so nothing is
+    left behind; it is released when the process ends, however it ends.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise AuthoringError(f"{folder}: cannot be opened ({exc.strerror or exc})", "check the folder") from None
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise AuthoringError(f"{folder}: another statuspress command has been editing here for "
+                                         f"{LOCK_WAIT:.0f} s", "wait for it to finish, then run this again") from None
+                time.sleep(0.01)
+            except OSError:
+                break  # a file system without locks: edit as before
+        yield
+    finally:
+        os.close(fd)
+
+
+def _update_locked(path: Path, now: datetime, status: str, message: str, changes: dict[str, str],
+                   sev: str | None, eta: datetime | None) -> Path:
     shown = str(path)
     fm = read_front_matter(path, shown)
     data = fm.data

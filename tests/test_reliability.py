@@ -359,3 +359,35 @@ def test_diff_with_a_missing_base_says_why_and_what_to_do(tmp_path: Path, base: 
     assert f"--base {base}: git has no commit of that name" in result.output and hint in result.output
     assert "rev-parse" not in result.output
     assert run("diff", "--base", "main", "--root", str(repo), "--now", NOW).exit_code == 0
+
+
+# --------------------------------------------------------------------------- item 5: concurrent updates
+
+
+def test_concurrent_updates_of_one_incident_are_all_kept(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    repo = tiny_repo(tmp_path / "repo")
+    path = repo / "content/incidents" / f"{OPEN_ID}.md"
+    start = tmp_path / "start"
+    # Four real processes, released at the same moment (each waits for the start file).
+    script = ("import os, sys, time\n"
+              "from generator.cli import main\n"
+              f"while not os.path.exists({str(start)!r}): time.sleep(0.001)\n"
+              "main(sys.argv[1:])\n")
+    procs = [subprocess.Popen([sys.executable, "-c", script, "update", OPEN_ID, "--status", "identified",
+                               "-m", f"Update number {n}.", "--root", str(repo), "--now", NOW],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n in range(4)]
+    import time
+
+    time.sleep(1.5)  # all four have imported statuspress and are waiting
+    start.write_text("go")
+    results = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], results
+    text = path.read_text(encoding="utf-8")
+    assert sorted(re.findall(r"Update number (\d)\.", text)) == ["0", "1", "2", "3"]
+    model, problems = check_repository(repo, parse_timestamp(NOW))
+    assert not [p for p in problems if p.level == "error"], problems
+    assert len(model.incident(OPEN_ID).updates) == 5
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no lock or temp file left
