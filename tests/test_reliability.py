@@ -391,3 +391,64 @@ def test_concurrent_updates_of_one_incident_are_all_kept(tmp_path: Path) -> None
     assert not [p for p in problems if p.level == "error"], problems
     assert len(model.incident(OPEN_ID).updates) == 5
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no lock or temp file left
+
+
+# --------------------------------------------------------------------------- item 9: serve
+
+
+def test_serve_on_a_taken_port_says_so_before_serving(tmp_path: Path) -> None:
+    import socket
+
+    repo = tiny_repo(tmp_path / "repo")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--port", str(port), "--root", str(repo), "--now", NOW)
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
+    assert "serving" not in result.output and "rebuilt" not in result.output
+
+
+def test_serve_on_an_unknown_host_says_so(tmp_path: Path) -> None:
+    repo = tiny_repo(tmp_path / "repo")
+    result = run("serve", "--host", "no-such-host.invalid", "--port", "8123", "--root", str(repo), "--now", NOW)
+    assert result.exit_code == 1 and "cannot listen on no-such-host.invalid:8123" in result.output
+
+
+def test_serve_answers_a_nul_in_the_path_without_a_traceback(tmp_path: Path) -> None:
+    import http.client
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    repo = tiny_repo(tmp_path / "repo")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port), "--root", str(repo),
+                             "--now", NOW], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", "/")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        statuses = []
+        for path in ("/%00", "/incidents/%00/", "/a%00b.html"):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", path)
+            statuses.append(conn.getresponse().status)
+        assert all(s in (400, 404) for s in statuses), statuses
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+    assert "Traceback" not in stderr.decode(), stderr.decode()[-3000:]

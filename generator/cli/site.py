@@ -109,6 +109,7 @@ def serve(host: str, port: int, internal: bool, drafts: bool, now, root: Path) -
       statuspress serve --port 8000 --drafts
     """
     from generator.site.build import BuildError, BuildOptions, SiteBuilder, ValidationFailed
+    from generator.site.mkdocs_backend import ServeError
     from generator.site.mkdocs_backend import serve as serve_site
 
     fixed_now: datetime | None = resolve_now(now) if now is not None else None
@@ -139,6 +140,10 @@ def serve(host: str, port: int, internal: bool, drafts: bool, now, root: Path) -
     try:
         site_dir.mkdir()
         serve_site(rebuild, watch, site_dir, host=host, port=port)
+    except ServeError as exc:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc} (hint: choose another port with --port, e.g. "
+            f"--port {port + 1 if port < 65535 else 8000}, or check --host)") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(scratch, ignore_errors=True)
