@@ -35,8 +35,9 @@ CODES: dict[str, tuple[str, str]] = {
     "E020": ("date where a timestamp is due", "Add the time and offset: 2026-03-14T00:00:00Z."),
     "E021": ("malformed date", "Dates are YYYY-MM-DD."),
     "E022": ("malformed duration", "Durations are like 30m, 4h, 2d (at most 36500 days)."),
-    "E023": ("Markdown body too complex", "Lists or quotes nested over 50 deep, or so many unmatched or nested "
-             "brackets that rendering would take minutes. Close the brackets, or use a code block."),
+    "E023": ("Markdown body too complex", "Lists or quotes nested over 50 deep, raw HTML nested over 100 deep, or so "
+             "many unmatched brackets or unpaired backtick runs that rendering would take minutes. Close the "
+             "brackets and HTML elements, pair the backticks, or use a code block."),
     # lifecycle
     "E030": ("times out of order", "started <= detected <= acknowledged <= resolved and started <= mitigated <= resolved."),
     "E031": ("update before the start", "Every update is at or after started_at."),

@@ -452,3 +452,82 @@ def test_serve_answers_a_nul_in_the_path_without_a_traceback(tmp_path: Path) -> 
         proc.send_signal(signal.SIGTERM)
         _, stderr = proc.communicate(timeout=60)
     assert "Traceback" not in stderr.decode(), stderr.decode()[-3000:]
+
+
+# --------------------------------------------------------------------------- item 1: bounded rendering work
+
+
+def _walked_by_code_spans(body: str) -> int:
+    """Characters Python-Markdown's code-span search really walks when it renders ``body``."""
+    import markdown
+    from markdown import inlinepatterns
+
+    walked = 0
+    original = inlinepatterns.BacktickInlineProcessor.find_code_spans
+
+    def counting(self: object, start: int, text: str) -> tuple[int, int | None]:
+        nonlocal walked
+        opened, i = start, start
+        while i < len(text) and text[i] == "`":
+            i += 1
+        ticks = i - opened
+        for match in re.finditer(r"`+", text[i:]):  # the walk stops at a run of exactly that length
+            if len(match.group()) == ticks:
+                walked += match.end()
+                break
+        else:
+            walked += len(text) - i
+        return original(self, start, text)  # type: ignore[arg-type]
+
+    inlinepatterns.BacktickInlineProcessor.find_code_spans = counting  # type: ignore[method-assign]
+    try:
+        markdown.Markdown(extensions=["attr_list", "md_in_html", "tables", "toc"]).convert(body)
+    finally:
+        inlinepatterns.BacktickInlineProcessor.find_code_spans = original  # type: ignore[method-assign]
+    return walked
+
+
+@given(st.text(alphabet="``````\\\\a b*_[]<>\n", max_size=600))
+def test_the_backtick_estimate_bounds_the_real_walk(body: str) -> None:
+    from generator.bodycheck import _tick_cost
+
+    paragraphs = re.split(r"\n[ \t]*\n", body)
+    assert _walked_by_code_spans(body) <= sum(_tick_cost(p) for p in paragraphs) + len(body)
+
+
+@pytest.mark.parametrize("unit", ["``a```", "\\`` "])
+def test_bodies_of_unpaired_backticks_are_refused_before_rendering(tmp_path: Path, unit: str) -> None:
+    from generator.bodycheck import MAX_TICK_SCAN, _tick_cost, body_problems
+
+    body = unit * (80_000 // len(unit))
+    assert _walked_by_code_spans(body[:6000]) > 100_000  # quadratic already at 6 KB: the defect is real
+    assert _tick_cost(body) > MAX_TICK_SCAN
+    assert [p[0] for p in body_problems(body, 10)] == [10]
+
+
+@pytest.mark.parametrize("unit", ["`` x ```` y ", "` `` ``` ```` ", "`code` and ``more`` "])
+def test_paired_backtick_runs_are_not_refused_however_many(unit: str) -> None:
+    from generator.bodycheck import _tick_cost, body_problems
+
+    body = unit * (80_000 // len(unit))
+    assert body_problems(body, 1) == []
+    assert _walked_by_code_spans(body[:6000]) <= _tick_cost(body[:6000]) + 6000
+
+
+def test_prose_with_code_spans_is_far_under_the_budget() -> None:
+    from generator.bodycheck import MAX_TICK_SCAN, _tick_cost
+
+    prose = ("Run `statuspress build` and then ``git commit -m 'a `quoted` word'``; an unpaired ` here. " * 200)
+    assert _tick_cost(prose) < MAX_TICK_SCAN / 10
+
+
+def test_raw_html_nested_too_deep_is_refused_and_flat_html_is_not() -> None:
+    from generator.bodycheck import MAX_HTML_NESTING, body_problems, html_nesting
+
+    deep = "<blockquote>" * 26_000
+    assert html_nesting(deep)[0] == 26_000
+    assert body_problems(deep, 5)[0][0] == 5
+    flat = "<blockquote><p>one</p><br><img src=x.png></blockquote>\n" * 5_000
+    assert html_nesting(flat)[0] == 2 and body_problems(flat, 1) == []
+    fenced = "```\n" + "<div>" * (MAX_HTML_NESTING + 5) + "\n```\n"
+    assert body_problems(fenced, 1) == []
