@@ -110,7 +110,7 @@ def read_site_facts(root: Path) -> SiteFacts:
     if issues:
         raise AuthoringError(f"{path}:{issues[0].line}: site_config.yml does not parse: {issues[0].message}",
                              "run `statuspress validate` for details")
-    raw = doc.plain() if doc is not None else {}
+    raw: Any = doc.plain() if doc is not None else {}
     if not isinstance(raw, dict):
         raise AuthoringError(f"{path}: expected a mapping at the top", "run `statuspress validate` for details")
 
@@ -118,13 +118,13 @@ def read_site_facts(root: Path) -> SiteFacts:
         return [str(v) for v in value if not isinstance(v, dict | list)] if isinstance(value, list) else []
 
     names: dict[str, str] = {}
-    for svc in raw.get("services") if isinstance(raw.get("services"), list) else []:
+    for svc in raw["services"] if isinstance(raw.get("services"), list) else []:
         if isinstance(svc, dict) and svc.get("id") is not None and not isinstance(svc["id"], dict | list):
             names[str(svc["id"])] = str(svc.get("name") or svc["id"])
     categories = tuple(scalars(raw.get("categories"))) or DEFAULT_CATEGORIES
-    pm = raw.get("postmortems") if isinstance(raw.get("postmortems"), dict) else {}
+    pm: dict[str, Any] = raw["postmortems"] if isinstance(raw.get("postmortems"), dict) else {}
     headings = tuple(scalars(pm.get("required_headings"))) or DEFAULT_HEADINGS
-    site = raw.get("site") if isinstance(raw.get("site"), dict) else {}
+    site: dict[str, Any] = raw["site"] if isinstance(raw.get("site"), dict) else {}
     tz: Any = UTC
     if site.get("timezone") and is_iana_zone(site["timezone"]):
         tz = ZoneInfo(str(site["timezone"]))  # else validate reports it; file names then use UTC dates
@@ -789,7 +789,7 @@ def _update_locked(path: Path, now: datetime, status: str, message: str, changes
     fm = read_front_matter(path, shown)
     data = fm.data
     updates = data.get("updates")
-    if isinstance(updates, list) and updates:
+    if isinstance(updates, CommentedSeq) and updates:
         last = updates[-1]
         if not isinstance(last, Mapping):
             raise AuthoringError(f"{shown}: the last update is not a mapping", "fix it by hand")
@@ -931,7 +931,7 @@ def new_postmortem(
         when = ts(data, key, line_of(key))
         if when is not None:
             events.append((when, 0, text))
-    updates = data.get("updates") if isinstance(data.get("updates"), list) else []
+    updates = data["updates"] if isinstance(data.get("updates"), CommentedSeq) else CommentedSeq()
     for i, upd in enumerate(updates):
         if not isinstance(upd, Mapping):
             continue

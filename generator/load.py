@@ -367,7 +367,7 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
     site = m.SiteInfo(site_v.get("name", "Status"), url if url.endswith("/") else url + "/", tz,
                       site_v.get("description", ""))
 
-    services = []
+    services: list[m.Service] = []
     svc_node = top.get("services")
     if svc_node is not None:
         if svc_node.kind != "seq":
@@ -408,8 +408,9 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
                 if target_node.kind == "str" and target_node.value == "next_business_day":
                     target, nbd = None, True
                 else:
-                    dur = s.CONVERTERS["duration"](c, target_node, s.SEVERITY.field("response_target"),
-                                                   f"severities.{key}.")
+                    field = s.SEVERITY.field("response_target")
+                    assert field is not None
+                    dur = s.CONVERTERS["duration"](c, target_node, field, f"severities.{key}.")
                     if dur is not None:
                         target, nbd = dur, False
             severities[sev] = m.SeverityLevel(sev, sv.get("label", severities[sev].label), target, nbd)
@@ -488,7 +489,7 @@ def load_file(root: Path, kind: str, path: Path) -> tuple[
     c = s.Collector(rel)
     id_ = path.stem
     text = read_text(root, path, c)
-    obj = None
+    obj: m.Incident | m.Maintenance | m.Postmortem | m.Partial | None = None
     if text is not None:
         doc, body, body_line = parse_front_matter(text, c)
         for line, message, hint in body_problems(body, body_line):
@@ -502,12 +503,14 @@ def load_file(root: Path, kind: str, path: Path) -> tuple[
                       f"rename it, e.g. {example} (lowercase, digits, -)")
             v = s.convert(c, {"incidents": s.INCIDENT, "maintenance": s.MAINTENANCE,
                               "postmortems": s.POSTMORTEM}[kind], doc)
+            built: m.Incident | m.Maintenance | m.Postmortem | None
             if kind == "incidents":
-                obj = build_incident(id_, rel, v, doc, body)
+                built = build_incident(id_, rel, v, doc, body)
             elif kind == "maintenance":
-                obj = build_maintenance(id_, rel, v, doc, body)
+                built = build_maintenance(id_, rel, v, doc, body)
             else:
-                obj = build_postmortem(id_, rel, v, doc, body, body_line)
+                built = build_postmortem(id_, rel, v, doc, body, body_line)
+            obj = built
             if obj is None:  # kept, so that rules across fields and files still check what did convert
                 obj = m.Partial(kind, id_, rel, v, _lines(doc), body, body_line)
     return obj, c.problems
@@ -643,7 +646,7 @@ def load_repository(root: Path, cache: LoadCache | None = None) -> tuple[Model, 
             incidents.append(obj)
         elif isinstance(obj, m.Maintenance):
             maintenance.append(obj)
-        else:
+        elif isinstance(obj, m.Postmortem):
             postmortems.append(obj)
     incidents.sort(key=lambda i: (i.started_at, i.id))
     maintenance.sort(key=lambda x: (x.scheduled_start, x.id))

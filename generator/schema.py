@@ -370,7 +370,7 @@ def _list_of(c: Collector, y: Y, f: Field, where: str) -> Any:
     if y.kind != "seq":
         _type_error(c, y, f, "a list", where)
         return None
-    out = []
+    out: list[tuple[dict[str, Any], Y] | None] = []
     assert f.item is not None
     for i, item in enumerate(y.value):
         sub_where = f"{where}{f.name}[{i + 1}]."

@@ -197,7 +197,7 @@ def clear_litter(target: Path) -> list[Path]:
     touched, only when the process that made them is gone (or, for names without a
     process id, from older versions, when they are hours old), and only real folders.
     """
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(target.parent.iterdir())
     except OSError:

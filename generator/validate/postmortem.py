@@ -140,11 +140,12 @@ def policy_rules(model: Model, now: datetime) -> list[Problem]:
             continue
         due = inc.resolved_at + timedelta(days=config.postmortems.due_days_for(inc.max_severity))
         linked = model.postmortems_for(inc.id)
+        published_at = [pm.published_at for pm in linked if pm.status == "published" and pm.published_at is not None]
         published = [pm for pm in linked if pm.status == "published" and pm.published_at is not None]
-        if any(pm.published_at <= due for pm in published):
+        if any(at <= due for at in published_at):
             continue
         if published:
-            late = min(pm.published_at for pm in published)
+            late = min(published_at)
             out.append(Problem(published[0].path, published[0].lines.get("published_at", 1), "W060",
                                f"post-mortem for {inc.id} was published {format_timestamp(late)}, after its due date "
                                f"{format_timestamp(due)}", "publish post-mortems within the policy's due_days",
