@@ -531,3 +531,39 @@ def test_raw_html_nested_too_deep_is_refused_and_flat_html_is_not() -> None:
     assert html_nesting(flat)[0] == 2 and body_problems(flat, 1) == []
     fenced = "```\n" + "<div>" * (MAX_HTML_NESTING + 5) + "\n```\n"
     assert body_problems(fenced, 1) == []
+
+
+def test_serve_with_a_huge_integer_in_the_config_reports_it_and_keeps_running(tmp_path: Path) -> None:
+    import http.client
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    repo = tiny_repo(tmp_path / "repo")
+    config = repo / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + f"extra_number: {HUGE}\n", encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port), "--root", str(repo),
+                             "--now", NOW], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        deadline, answered = time.monotonic() + 60, False
+        while time.monotonic() < deadline and not answered:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", "/")
+                conn.getresponse()
+                answered = True
+            except OSError:
+                time.sleep(0.2)
+        assert answered and proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+    text = stderr.decode()
+    assert "Traceback" not in text and "E016" in text and "not rebuilt" in text, text[-3000:]
