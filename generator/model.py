@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import Any
 
 # Statuspage component words, worst last.
 IMPACTS = ("degraded_performance", "partial_outage", "major_outage")
@@ -365,6 +366,28 @@ class Postmortem:
 
 
 @dataclass(frozen=True)
+class Partial:
+    """A content file with field errors: the values that did convert, so the other rules still run.
+
+    ``values`` is what :func:`generator.schema.convert` returned (list fields hold
+    ``(values, node)`` pairs, ``None`` for an entry that is not a mapping).
+    """
+
+    kind: str  # incidents | maintenance | postmortems
+    id: str
+    path: str
+    values: Mapping[str, Any]
+    lines: Mapping[str, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+
+    def entries(self, key: str) -> list[Mapping[str, Any]]:
+        """The converted values of each mapping in list field ``key``."""
+        raw = self.values.get(key) or []
+        return [entry[0] for entry in raw if entry is not None]
+
+
+@dataclass(frozen=True)
 class Model:
     """Everything loaded: config plus content, each sorted deterministically."""
 
@@ -373,6 +396,7 @@ class Model:
     maintenance: tuple[Maintenance, ...]
     postmortems: tuple[Postmortem, ...]
     unparsed: tuple[str, ...] = ()  # content files that could not be loaded (their problems say why)
+    partial: tuple[Partial, ...] = ()  # those of them whose front-matter parsed: what did convert
 
     def incident(self, incident_id: str) -> Incident | None:
         return self._incidents_by_id.get(incident_id)

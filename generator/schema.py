@@ -227,8 +227,31 @@ class Collector:
 
 
 def did_you_mean(word: str, options: tuple[str, ...] | list[str]) -> str:
+    folded = [o for o in options if o.casefold() == word.casefold()]
+    if folded:  # only the case differs: that is the answer, whatever the edit distance says
+        return f"did you mean '{folded[0]}'?"
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(options)}"
+
+
+# Words people use for a severity: a hint only, never accepted (the scale must stay explicit).
+SEVERITY_WORDS = {"critical": "SEV-1", "urgent": "SEV-1", "major": "SEV-2", "high": "SEV-2",
+                  "moderate": "SEV-3", "medium": "SEV-3", "minor": "SEV-4", "low": "SEV-4"}
+
+
+def severity_hint(word: str) -> str:
+    """What to write instead of an unknown severity."""
+    scale = "severities are SEV-1 (most severe) to SEV-4; P1..P4 are aliases"
+    key = word.strip().casefold()
+    if key in SEVERITY_WORDS:
+        return f"did you mean '{SEVERITY_WORDS[key]}'? ({scale})"
+    if re.fullmatch(r"(?:sev-?|p)[0-9]+", key):  # SEV-0, SEV-5, P0: a number off the scale, not a typo
+        return f"{word.strip()} is not on the scale: {scale}"
+    close = difflib.get_close_matches(word.strip().upper(), list(m.SEVERITIES), n=2, cutoff=0.6)
+    ratio = [difflib.SequenceMatcher(None, word.strip().upper(), c).ratio() for c in close]
+    if len(close) == 2 and ratio[0] == ratio[1]:  # "SEV-l" is as close to SEV-4 as to SEV-1: do not guess
+        close = []
+    return (f"did you mean '{close[0]}'? " if close else "") + f"({scale})"
 
 
 def _type_error(c: Collector, y: Y, f: Field, wanted: str, where: str) -> None:
@@ -238,6 +261,8 @@ def _type_error(c: Collector, y: Y, f: Field, wanted: str, where: str) -> None:
 
 # C0 and C1 controls other than tab and line breaks.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Bidirectional controls: one unclosed override in a title reverses the text after it on the page.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _text(c: Collector, y: Y, f: Field, where: str) -> str | None:
@@ -252,6 +277,11 @@ def _text(c: Collector, y: Y, f: Field, where: str) -> str | None:
     if bad:  # only reachable through YAML escapes ("\x08"); pages, feeds and XML cannot carry it
         c.add(y.line, "E019", f"{where}{f.name} contains the control character U+{ord(bad.group()):04X}",
               "remove it")
+        return None
+    bidi = BIDI_CONTROLS.search(text)
+    if bidi:
+        c.add(y.line, "E019", f"{where}{f.name} contains the bidirectional control U+{ord(bidi.group()):04X}, "
+              "which can reorder the text shown after it", "remove it: plain-text fields are shown as written")
         return None
     if f.max_len and len(text) > f.max_len:
         c.add(y.line, "E019", f"{where}{f.name} is {len(text)} characters, more than {f.max_len}",
@@ -313,8 +343,7 @@ def _severity(c: Collector, y: Y, f: Field, where: str) -> Any:
         return None
     sev = normalise_severity(y.value)
     if sev is None:
-        c.add(y.line, "E017", f"{where}{f.name} '{y.value}' is not a severity",
-              did_you_mean(y.value, m.SEVERITIES) + " (P1..P4 are aliases)")
+        c.add(y.line, "E017", f"{where}{f.name} '{y.value}' is not a severity", severity_hint(y.value))
     return sev
 
 
@@ -367,7 +396,7 @@ def _list_of(c: Collector, y: Y, f: Field, where: str) -> Any:
     if y.kind != "seq":
         _type_error(c, y, f, "a list", where)
         return None
-    out = []
+    out: list[tuple[dict[str, Any], Y] | None] = []
     assert f.item is not None
     for i, item in enumerate(y.value):
         sub_where = f"{where}{f.name}[{i + 1}]."

@@ -26,9 +26,12 @@ WORKFLOW_DIR = ROOT / ".github" / "workflows"
 SCAFFOLD_WORKFLOW_DIR = ROOT / "generator" / "scaffold" / ".github" / "workflows"
 WORKFLOWS = sorted(WORKFLOW_DIR.glob("*.yml"))
 
-# The one line that differs between this repository's workflows and a scaffolded site's.
+# The lines that differ between this repository's workflows and a scaffolded site's: the install,
+# and --strict on pull requests (this repository's example content keeps warnings on purpose).
 REPO_INSTALL = "python -m pip install -c constraints.txt -e '.[test]'"
 SCAFFOLD_INSTALL = "python -m pip install statuspress"
+REPO_VALIDATE = "run: statuspress validate --format github"
+SCAFFOLD_PR_VALIDATE = "run: statuspress validate --strict --format github"
 
 # Commands from the SPEC's CLI table: a workflow may only call these.
 SPEC_COMMANDS = {"init", "new", "update", "resolve", "validate", "build", "serve", "uptime", "kpis", "diff", "notify"}
@@ -256,7 +259,11 @@ def test_scaffold_copy_differs_only_in_install_command(path: Path) -> None:
     repo_text = path.read_text(encoding="utf-8")
     assert REPO_INSTALL in repo_text
     scaffold_text = (SCAFFOLD_WORKFLOW_DIR / path.name).read_text(encoding="utf-8")
-    assert scaffold_text == comment_out_notify(repo_text.replace(REPO_INSTALL, SCAFFOLD_INSTALL))
+    expected = repo_text.replace(REPO_INSTALL, SCAFFOLD_INSTALL)
+    if path.name == "validate.yml":  # a new site's pull requests are validated with --strict
+        assert REPO_VALIDATE in expected
+        expected = expected.replace(REPO_VALIDATE, SCAFFOLD_PR_VALIDATE)
+    assert scaffold_text == comment_out_notify(expected)
 
 
 def test_notify_job_runs_after_deploy_with_the_ledger_cached_and_secrets_only_there() -> None:

@@ -130,7 +130,7 @@ def maintenance_events(m: Maintenance, now: datetime) -> list[Event]:
     out.append(Event(f"{base}:scheduled", "maintenance.scheduled", "maintenance", m.id,
                      announced.at if announced else None, services, update=0 if first else None,
                      fresh_until=m.effective_start))
-    used = {first[0]} if first else set()
+    used: set[int | None] = {first[0]} if first else set()
     start, end = m.effective_start, m.effective_end
     if now >= start or now >= end:
         n_start = next((n for n, u in updates if u.status == "in_progress" and u.at == start), None) \
@@ -163,8 +163,8 @@ def derive_events(model: Model, now: datetime) -> list[Event]:
             continue
         services: list[str] = []
         for iid in pm.incidents:
-            inc = model.incident(iid)
-            for sid in inc.affected_service_ids() if inc is not None else ():
+            covered = model.incident(iid)
+            for sid in covered.affected_service_ids() if covered is not None else ():
                 if sid not in services:
                     services.append(sid)
         events.append(Event(f"postmortem:{pm.id}:published", "postmortem.published", "postmortem", pm.id,

@@ -115,7 +115,7 @@ def message_id(ch: NotifyChannel, event: Event, host: str) -> str:
 
 def pending_for(ch: NotifyChannel, events: list[Event], ledger: ledger_mod.Ledger, now: datetime,
                 max_age: timedelta) -> list[Event]:
-    out = []
+    out: list[Event] = []
     for e in events:
         if ledger.delivered(ch.name, e.id) or not e.deliverable(now, max_age) or not _wanted(ch, e):
             continue

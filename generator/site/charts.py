@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from generator.compute.display import format_seconds
 from generator.compute.kpis import incident_durations
@@ -132,7 +133,7 @@ def chart_specs(ctx: SiteContext) -> list[Chart]:
 
 # ---------------------------------------------------------------- drawing
 
-_RC = {
+_RC: Any = {  # matplotlib types its keys as a Literal of every rc name
     "svg.hashsalt": "statuspress",
     "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
