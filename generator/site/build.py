@@ -132,7 +132,7 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
         raise ValidationFailed(format_text(problems))
     warnings = [p for p in problems if p.level != "error"]
     base_url = options.base_url or model.config.site.url
-    ctx = SiteContext(model, options.now, base_url, internal=options.internal, drafts=options.drafts)
+    ctx = SiteContext(model, options.now, base_url, internal=options.internal, drafts=options.drafts, root=root)
 
     progress("making pages")
     # Feeds, API, badges and charts are made on the other core meanwhile, on large sites; not when
