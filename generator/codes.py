@@ -62,6 +62,18 @@ CODES: dict[str, tuple[str, str]] = {
     # config
     "E070": ("no site_config.yml", "The repository has no site_config.yml: run statuspress init."),
     "E071": ("unknown time zone", "site.timezone must be an IANA name such as Europe/Berlin."),
+    # theme and branding
+    "W080": ("theme file overrides nothing", "A file in theme/ has the name of no Material template, partial or asset, "
+             "no bundled statuspress override and (under theme/statuspress/) no page template, so nothing uses it. "
+             "Check the spelling against the list in theme/README.md, or delete it."),
+    "E081": ("branding file unusable", "theme.logo, theme.favicon and theme.extra_css are paths inside the "
+             "repository to files that exist: SVG or PNG images, .css stylesheets."),
+    "E082": ("malformed colour", "Write a colour as #rrggbb or #rgb, e.g. #0b5394."),
+    "E083": ("colour too light for white text", "The header's text is white: the colour must reach 4.5:1 contrast "
+             "with white (WCAG AA). The message names a darker shade of it that does."),
+    "E084": ("announcement not one inline line", "theme.announcement is one line of Markdown with inline markup "
+             "only (links, emphasis, code): no headings, lists, quotes or raw HTML."),
+    "E085": ("support link not allowed", "theme.support_url is an https://, http:// or mailto: address."),
     # blameless lint (warnings; errors under --strict)
     "B001": ("counterfactual", "'should have', 'failed to': describe what happened and why it made sense then."),
     "B002": ("human error", "Name the condition that made the error likely, not the human."),
