@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from generator.model import Incident, Maintenance, Postmortem
 from generator.site import urls
-from generator.site.views.shared import Link, Time, UpdateView, paragraphs, time_of, timeline
+from generator.site.views.shared import Link, Time, UpdateView, text_lines, time_of, timeline
 from generator.site.visibility import SiteContext, status_label
 
 
@@ -69,7 +69,7 @@ def maintenance_entry_view(ctx: SiteContext, m: Maintenance) -> MaintenanceEntry
 
 @dataclass(frozen=True)
 class PostmortemEntry:
-    summary: tuple[tuple[str, ...], ...]  # paragraphs of lines
+    summary: tuple[str, ...]  # lines, as written
     incidents: tuple[Link, ...]  # absolute links
 
 
@@ -78,4 +78,4 @@ def postmortem_entry_view(ctx: SiteContext, pm: Postmortem) -> PostmortemEntry:
     for iid in pm.incidents:
         inc = ctx.model.incident(iid)
         links.append(Link(inc.title if inc is not None else iid, urls.absolute(ctx, urls.incident_url(iid))))
-    return PostmortemEntry(paragraphs(pm.summary), tuple(links))
+    return PostmortemEntry(text_lines(pm.summary), tuple(links))

@@ -7,7 +7,6 @@ relative to the page that shows them. No HTML; templates decide the markup.
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -139,10 +138,9 @@ def status_of(word: str, text: str | None = None) -> Status:
     return Status(word, text if text is not None else status_label(word))
 
 
-def paragraphs(text: str) -> tuple[tuple[str, ...], ...]:
-    """Plain text (an update message) -> paragraphs of lines: blank lines part paragraphs, line breaks stay."""
-    paras = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    return tuple(tuple(p.split("\n")) for p in paras)
+def text_lines(text: str) -> tuple[str, ...]:
+    """Plain text (an update message) -> its lines, nothing trimmed: shown with line breaks kept."""
+    return tuple(text.replace("\r\n", "\n").split("\n"))
 
 
 def service_link(ctx: SiteContext, page_url: str, sid: str) -> Link:
@@ -215,7 +213,7 @@ class UpdateView:
     status: str  # status word (``identified``): styling
     status_text: str
     at: Time
-    message: tuple[tuple[str, ...], ...]  # paragraphs of lines
+    message: tuple[str, ...]  # lines, as written
     impact_note: str = ""  # "Impact changed: Public API: partial outage"
     severity_note: str = ""  # "Severity: SEV-1 (Critical)"
     eta: Time | None = None  # expected resolution, shown while the incident is open
@@ -231,7 +229,7 @@ def update_view(ctx: SiteContext, u: Update, number: int, show_eta: bool) -> Upd
         status=u.status,
         status_text=status_label(u.status),
         at=time_of(ctx, u.at),
-        message=paragraphs(u.message),
+        message=text_lines(u.message),
         impact_note=impact,
         severity_note=f"Severity: {ctx.severity_text(u.severity)}" if u.severity else "",
         eta=time_of(ctx, u.eta) if u.eta is not None and show_eta else None,
