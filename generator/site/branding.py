@@ -19,6 +19,8 @@ from generator.model import Problem
 from generator.yamlsrc import Y, parse_yaml
 
 THEME_FOLDER = "theme"
+# The bundled Material overrides (the renderer's THEME_DIR), named here without importing MkDocs.
+BUNDLED_THEME = Path(__file__).resolve().parents[1] / "theme"
 # Where copied branding files land in the site.
 BRAND_PREFIX = "assets/brand/"
 IMAGE_SUFFIXES = (".svg", ".png")
@@ -261,9 +263,13 @@ def _page_template_names() -> frozenset[str] | None:
 
 
 def theme_file_problems(root: Path, bundled: Path | None = None) -> list[Problem]:
-    """W080 for each file in ``theme/`` that replaces nothing (so nothing would ever use it)."""
-    if bundled is None:
-        from generator.site.mkdocs_backend import THEME_DIR as bundled
+    """W080 for each template in ``theme/`` that replaces nothing (so nothing would ever use it).
+
+    Templates are Material's (``main.html``, ``partials/*.html``) and, under
+    ``theme/statuspress/``, the page templates; any other file is a static asset,
+    published at its own path, so a new one is not a mistake.
+    """
+    bundled = BUNDLED_THEME if bundled is None else bundled
     own = Path(root) / THEME_FOLDER
     if not own.is_dir() or own.resolve() == Path(bundled).resolve():
         return []
@@ -282,8 +288,8 @@ def theme_file_problems(root: Path, bundled: Path | None = None) -> list[Problem
             if pages is None or "/".join(parts[1:]) in pages:
                 continue
             hint = "page templates here replace the bundled ones of the same name: see theme/README.md"
-        elif rel in material or rel in ours:
-            continue
+        elif rel in material or rel in ours or not rel.lower().endswith((".html", ".htm", ".jinja", ".j2")):
+            continue  # other files (images, fonts) are published as they are: new ones are fine
         else:
             hint = ("no Material template, partial or asset and no statuspress override has this name; "
                     "check the spelling against theme/README.md (logo and colours: theme: in site_config.yml)")
