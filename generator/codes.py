@@ -63,9 +63,10 @@ CODES: dict[str, tuple[str, str]] = {
     "E070": ("no site_config.yml", "The repository has no site_config.yml: run statuspress init."),
     "E071": ("unknown time zone", "site.timezone must be an IANA name such as Europe/Berlin."),
     # theme and branding
-    "W080": ("theme file overrides nothing", "A file in theme/ has the name of no Material template, partial or asset, "
+    "W080": ("theme file overrides nothing", "A template in theme/ has the name of no Material template or partial, "
              "no bundled statuspress override and (under theme/statuspress/) no page template, so nothing uses it. "
-             "Check the spelling against the list in theme/README.md, or delete it."),
+             "Check the spelling against the list in theme/README.md, or delete it. (Other files, such as images, "
+             "are published as they are.)"),
     "E081": ("branding file unusable", "theme.logo, theme.favicon and theme.extra_css are paths inside the "
              "repository to files that exist: SVG or PNG images, .css stylesheets."),
     "E082": ("malformed colour", "Write a colour as #rrggbb or #rgb, e.g. #0b5394."),

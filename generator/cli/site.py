@@ -69,6 +69,9 @@ def build(out: Path | None, internal: bool, drafts: bool, base_url: str | None, 
         raise SystemExit(1) from None
     except BuildError as exc:
         raise click.ClickException(str(exc)) from None
+    for problem in result.warnings:
+        if problem.code == "W080":  # a theme file that does nothing is worth seeing at once
+            click.echo(f"{problem.path}:{problem.line}: {problem.code} {problem.message} ({problem.hint})", err=True)
     if result.warnings:
         n = len(result.warnings)
         click.echo(f"{n} warning{'s' * (n != 1)} (run `statuspress validate` to see them)", err=True)
@@ -116,6 +119,9 @@ def serve(host: str, port: int, internal: bool, drafts: bool, now, root: Path) -
             return
         except BuildError as exc:
             click.echo(f"statuspress: not rebuilt: {exc}", err=True)
+            return
+        except Exception as exc:  # noqa: BLE001 - the preview must keep serving the last good site
+            click.echo(f"statuspress: not rebuilt: {type(exc).__name__}: {exc}", err=True)
             return
         click.echo(f"statuspress: rebuilt {result.pages} pages; serving {base_url}", err=True)
 
