@@ -216,3 +216,25 @@ def test_serve_keeps_the_last_good_preview_when_a_template_breaks(repo: Path, tm
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def test_the_worked_example_of_docs_site_md_builds(repo: Path, tmp_path: Path) -> None:
+    # The two files of "Worked example: a logo and a home-page section", taken from the doc itself.
+    doc = (Path(__file__).resolve().parents[1] / "docs/site.md").read_text(encoding="utf-8")
+    section = doc.split("### Worked example: a logo and a home-page section", 1)[1].split("\n### ", 1)[0]
+    blocks = section.split("```jinja\n")[1:]
+    logo, home = (b.split("```", 1)[0] for b in blocks)
+    write(repo / "theme/partials/logo.html", logo)
+    write(repo / "theme/statuspress/home.html", home)
+    result = build(repo, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    assert "W080" not in result.output
+    page = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    header = page.split('class="md-header__button md-logo"', 1)[1].split("</a>", 1)[0]
+    assert '<circle cx="12" cy="12" r="10" fill="currentColor"/>' in header
+    content = page.split('<article class="md-content__inner md-typeset">', 1)[1]
+    services, contact = content.index('id="services"'), content.index('<h2 id="contact">Contact</h2>')
+    assert services < contact < content.index('id="recent-history"')
+    toc = page.split('data-md-component="toc"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="#contact"' in toc
+    assert_statuspress_frame(page)
