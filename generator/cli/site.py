@@ -129,6 +129,10 @@ def serve(host: str, port: int, internal: bool, drafts: bool, now, root: Path) -
         raise KeyboardInterrupt  # `kill` stops the preview as Ctrl-C does, removing its temp folder
 
     watch = [root / "content", root / "site_config.yml", root / "theme"]
+    from generator.site.branding import load_theme_config
+
+    branding, _ = load_theme_config(root)  # the logo, favicon and stylesheets named in theme: too
+    watch += [root / rel for rel in (branding.logo, branding.favicon, *branding.extra_css) if rel]
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         site_dir.mkdir()

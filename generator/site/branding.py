@@ -31,6 +31,7 @@ _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _CONTACT = re.compile(r"(?:https?://[^\s<>\"'`\\]+|mailto:[^\s<>\"'`\\]+)")
 # SVG files are served from the site's own address: nothing in one may run there when it is opened.
 _SVG_ACTIVE = re.compile(r"<\s*script|<\s*foreignobject|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+_SAFE_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 _BLOCK_TAG = re.compile(r"</?(?:p|h[1-6]|ul|ol|li|blockquote|pre|table|div|hr|dl)\b", re.IGNORECASE)
 
 
@@ -115,6 +116,10 @@ def _repo_file(root: Path, rel: str, line: int, key: str, suffixes: tuple[str, .
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or re.match(r"^[A-Za-z]:", rel):
         refuse(f"'{rel}' is not a path inside the repository", "write a path relative to the repository, e.g. "
                f"branding/{'site.css' if suffixes == ('.css',) else 'logo.svg'}")
+        return None
+    if not _SAFE_PATH.fullmatch(pure.as_posix()):
+        refuse(f"'{rel}' has characters other than letters, digits, '.', '_', '-' and '/'",
+               "rename the file: its name becomes part of the site's URLs")
         return None
     if pure.parts[0] in (".git", "content", "site"):
         refuse(f"'{rel}' is inside {pure.parts[0]}/", "keep branding files in a folder of their own, e.g. branding/")

@@ -15,8 +15,12 @@ Private MkDocs and Material API this module relies on (tested with mkdocs
 mkdocs-material 9.8.x while this list is not empty):
 
 - ``mkdocs.commands.build.get_context``, ``_build_theme_template`` and
-  ``_build_extra_template``: :func:`_build` drives MkDocs' build loop step by
-  step so that pages render on several cores and are reused between builds.
+  ``_build_extra_template``, with the structure functions MkDocs' own
+  ``build()`` calls (``get_files``, ``set_exclusions``, ``get_navigation``,
+  ``Files.add_files_from_theme``, ``Files.copy_static_files``,
+  ``Files.documentation_pages``, ``InclusionLevel``) and the plugin events in
+  its order: :func:`_build` drives MkDocs' build loop step by step so that
+  pages render on several cores and are reused between builds.
 - ``MkDocsPage`` attributes set directly (``markdown``, ``content``, ``toc``,
   ``meta``, ``active``) and ``config._current_page``: how a page gets its
   finished HTML without ``Page.render`` (which would run Markdown on it).
