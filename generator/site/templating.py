@@ -38,6 +38,7 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    nodes,
 )
 
 from generator.site.contract import Heading
@@ -132,6 +133,13 @@ class Templates:
         )
         self._lock = threading.Lock()
         self._compiled: dict[str, Template] = {}
+        self._modules: dict[str, object] = {}
+        # Every partial's macros are globals: templates call ``incident_card(card)`` without an
+        # import (an import statement costs a lookup on every render), and the name resolves to
+        # the repository's override of the partial when it has one.
+        for macro, partial in _partial_macros().items():
+            memo = macro in _PURE and partial not in overrides
+            self.env.globals[macro] = _PartialMacro(self, partial, macro, memo)
 
     def get(self, name: str) -> Template:
         template = self._compiled.get(name)
@@ -143,6 +151,13 @@ class Templates:
                     raise self.problem(exc) from None
                 self._compiled[name] = template
         return template
+
+    def module(self, name: str) -> object:
+        """The macros of template ``name``, made once."""
+        made = self._modules.get(name)
+        if made is None:
+            made = self._modules[name] = self.get(name).module
+        return made
 
     def render(self, name: str, **values: object) -> str:
         """Render template ``name`` with ``values``; a broken override becomes :class:`TemplateProblem`."""
@@ -172,6 +187,12 @@ class Templates:
             message = exc.message or str(exc)
         return TemplateProblem(self._show(filename), line, f"{type(exc).__name__}: {message}")
 
+    def show(self, name: str) -> str:
+        """Where template ``name`` comes from, for messages."""
+        if name in self.overrides:
+            return (OVERRIDE_DIR / name).as_posix()
+        return f"{BUNDLED_PREFIX}/{name} (bundled)"
+
     def _show(self, filename: str | None) -> str:
         if filename is None:
             return str(OVERRIDE_DIR) if self.overrides else str(BUNDLED_DIR)
@@ -181,6 +202,69 @@ class Templates:
         if path.is_relative_to(BUNDLED_DIR):
             return f"{BUNDLED_PREFIX}/{path.relative_to(BUNDLED_DIR).as_posix()} (bundled)"
         return str(path)
+
+
+# Small bundled macros whose HTML depends on nothing but their (frozen, hashable) arguments: a
+# status pill or a service link repeats thousands of times on a large site, and is made once.
+_PURE = frozenset({"icon", "status", "label", "labels", "link", "affected", "heading", "legend", "title", "time",
+                   "span"})
+_MEMO_LIMIT = 100_000
+
+
+class _PartialMacro:
+    """A partial's macro as a global: found in the partial's (possibly overridden) template on first call."""
+
+    __slots__ = ("_macro", "_memo", "_partial", "_templates", "_target")
+
+    def __init__(self, templates: Templates, partial: str, macro: str, memo: bool) -> None:
+        self._templates = templates
+        self._partial = partial
+        self._macro = macro
+        self._target: Callable[..., object] | None = None
+        self._memo: dict[object, object] | None = {} if memo else None
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        memo = self._memo
+        if memo is not None and not kwargs:
+            try:
+                return memo[args]
+            except KeyError:
+                made = memo[args] = self._call(args, kwargs)
+                if len(memo) > _MEMO_LIMIT:
+                    memo.clear()
+                return made
+            except TypeError:  # an unhashable argument: made each time
+                pass
+        return self._call(args, kwargs)
+
+    def _call(self, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
+        target = self._target
+        if target is None:
+            module = self._templates.module(self._partial)
+            target = getattr(module, self._macro, None)
+            if target is None:
+                raise TemplateProblem(self._templates.show(self._partial), None,
+                                      f"defines no macro {self._macro!r} (the bundled {self._partial} does)")
+            self._target = target
+        return target(*args, **kwargs)
+
+
+_MACROS: dict[str, str] | None = None
+
+
+def _partial_macros() -> dict[str, str]:
+    """Macro name -> the bundled partial that defines it (``link`` -> ``partials/link.html``)."""
+    global _MACROS
+    if _MACROS is None:
+        found: dict[str, str] = {}
+        parser = Environment()
+        for name in sorted(bundled_templates()):
+            if name.startswith("partials/"):
+                tree = parser.parse((BUNDLED_DIR / name).read_text(encoding="utf-8"))
+                for node in tree.find_all(nodes.Macro):
+                    found.setdefault(node.name, name)
+        _MACROS = found
+    return _MACROS
 
 
 _CACHE: dict[Path | None, tuple[tuple[tuple[str, int, int], ...], Templates]] = {}

@@ -96,7 +96,7 @@ def history_views(facts: Facts) -> list[HistoryView]:
                 if kind == "i":
                     inc = facts.by_id.get(item_id)
                     if inc is not None:
-                        rows.append(incident_item(ctx, url, inc))
+                        rows.append(incident_item(facts, url, inc))
                 else:
                     rows.append(maintenance_item(ctx, url, maint_by_id[item_id]))
             month_views.append(Month(f"{year:04d}-{month:02d}", f"{MONTH_NAMES[month - 1]} {year}", tuple(rows)))

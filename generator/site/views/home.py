@@ -102,7 +102,7 @@ def home_view(facts: Facts) -> HomeView:
         day = local_date(inc.started_at, tz)
         if day < oldest:
             break
-        by_day.setdefault(day, []).append(incident_item(ctx, url, inc))
+        by_day.setdefault(day, []).append(incident_item(facts, url, inc))
     for m in sorted(ctx.model.maintenance, key=lambda m: (m.scheduled_start, m.id), reverse=True):
         if states[m.id] == "completed":
             by_day.setdefault(local_date(m.effective_start, tz), []).append(maintenance_item(ctx, url, m))
@@ -114,7 +114,7 @@ def home_view(facts: Facts) -> HomeView:
         page=PageInfo(url, "Current status", search=False, feeds=facts.feeds,
                       description=config.site.description or f"Current status of {config.site.name}"),
         banner=Banner(overall, description, time_of(ctx, ctx.now)),
-        active=tuple(incident_card(ctx, url, i) for i in facts.incidents if is_open_at(i, ctx.now)),
+        active=tuple(incident_card(facts, url, i) for i in facts.incidents if is_open_at(i, ctx.now)),
         maintenance_running=tuple(maintenance_card(ctx, url, m) for m in running),
         maintenance_upcoming=tuple(maintenance_card(ctx, url, m) for m in upcoming),
         groups=tuple(groups),

@@ -19,7 +19,6 @@ from generator.site.views.shared import (
     Time,
     UpdateView,
     incident_duration,
-    incident_services,
     postmortem_marks,
     rel,
     service_link,
@@ -111,7 +110,7 @@ def incident_view(facts: Facts, inc: Incident) -> IncidentView:
             AffectedRow(service_link(ctx, url, sid), status_of(worst),
                         status_of(now_impact) if now_impact else None,
                         "" if now_impact else ("Recovered" if open_now else "-"))
-            for sid, worst, now_impact in incident_services(ctx, inc)),
+            for sid, worst, now_impact in facts.services_of(inc)),
         timezone=ctx.model.config.site.timezone,
         updates=timeline(ctx, inc.updates, show_eta=open_now),
         internal=internal,

@@ -134,7 +134,7 @@ def service_view(facts: Facts, svc: Service) -> ServiceView:
         description=svc.description,
         status=status_of(word),
         since=f" Tracked since {date_text(svc.since)}." if svc.since else "",
-        active=tuple(incident_card(ctx, url, i) for i in mine if is_open_at(i, ctx.now)),
+        active=tuple(incident_card(facts, url, i) for i in mine if is_open_at(i, ctx.now)),
         bars=bars(facts, svc.id, svc.name, url),
         legend=LEGEND,
         windows=tuple(WindowUptime(_WINDOW_LABELS.get(k, k), format_percent(v)) for k, v in up.windows.items()),
@@ -148,7 +148,7 @@ def service_view(facts: Facts, svc: Service) -> ServiceView:
         earlier_months=tuple(months[MONTHS_IN_VIEW:]),
         days_heading=f"Daily, last {len(up.days)} days",
         days=tuple(days),
-        incidents=tuple(incident_item(ctx, url, i) for i in mine),
+        incidents=tuple(incident_item(facts, url, i) for i in mine),
         feeds=tuple(Link(f"{urls.FEED_LABELS[fmt]} feed", rel(url, urls.service_feed_path(svc.id, fmt)))
                     for fmt in urls.FEED_FORMATS),
         badges=tuple(

@@ -50,6 +50,34 @@ class Facts:
     incidents: tuple[Incident, ...]  # newest first
     feeds: tuple[FeedLink, ...] = field(default_factory=tuple)
     by_id: dict[str, Incident] = field(default_factory=dict)  # per-day lookups stay O(1) with long histories
+    # An incident appears on its page, in history, on each service's page and in cards: what it
+    # says there is worked out once per build.
+    _segments: dict[str, dict[str, list[tuple[datetime, datetime, str]]]] = field(default_factory=dict)
+    _services: dict[str, list[tuple[str, str, str | None]]] = field(default_factory=dict)
+    _summaries: dict[str, tuple[tuple[str, ...], Time, str]] = field(default_factory=dict)
+
+    def segments(self, inc: Incident) -> dict[str, list[tuple[datetime, datetime, str]]]:
+        found = self._segments.get(inc.id)
+        if found is None:
+            found = self._segments[inc.id] = inc.impact_segments(self.ctx.now)
+        return found
+
+    def summary_of(self, inc: Incident) -> tuple[tuple[str, ...], Time, str]:
+        """What a history line says of an incident besides links: (severity, state), start, duration."""
+        found = self._summaries.get(inc.id)
+        if found is None:
+            ctx = self.ctx
+            status = status_label(inc.status) if inc.is_open else "Resolved"
+            found = self._summaries[inc.id] = (
+                (ctx.severity_text(inc.max_severity), status), time_of(ctx, inc.started_at), incident_duration(ctx, inc))
+        return found
+
+    def services_of(self, inc: Incident) -> list[tuple[str, str, str | None]]:
+        """(service id, worst impact reached, impact now or None when resolved/mitigated)."""
+        found = self._services.get(inc.id)
+        if found is None:
+            found = self._services[inc.id] = _incident_services(self, inc)
+        return found
 
 
 def make_facts(ctx: SiteContext) -> Facts:
@@ -122,8 +150,19 @@ class Affected:
     impact: str
 
 
+_TIMES: dict[tuple[str, datetime], Time] = {}
+
+
 def time_of(ctx: SiteContext, value: datetime) -> Time:
-    return Time(format_timestamp(value), ctx.display_time(value))
+    # The same moments show on many pages (an incident's start: its page, history, services), and
+    # the text depends on nothing but the zone's name and the moment.
+    key = (ctx.model.config.site.timezone, value)
+    found = _TIMES.get(key)
+    if found is None:
+        if len(_TIMES) > 200_000:
+            _TIMES.clear()
+        found = _TIMES[key] = Time(format_timestamp(value), ctx.display_time(value))
+    return found
 
 
 def span_of(ctx: SiteContext, start: datetime, end: datetime) -> Span:
@@ -143,14 +182,19 @@ def text_lines(text: str) -> tuple[str, ...]:
     return tuple(text.replace("\r\n", "\n").split("\n"))
 
 
+# Site paths by id: asked for again and again (every list links every incident and service).
+_service_url = lru_cache(maxsize=4096)(urls.service_url)
+_incident_url = lru_cache(maxsize=65536)(urls.incident_url)
+
+
 def service_link(ctx: SiteContext, page_url: str, sid: str) -> Link:
     if ctx.model.config.service(sid) is None:
         return Link(sid)
-    return Link(ctx.service_name(sid), rel(page_url, urls.service_url(sid)))
+    return Link(ctx.service_name(sid), rel(page_url, _service_url(sid)))
 
 
 def incident_link(page_url: str, inc: Incident) -> Link:
-    return Link(inc.title, rel(page_url, urls.incident_url(inc.id)))
+    return Link(inc.title, rel(page_url, _incident_url(inc.id)))
 
 
 def maintenance_link(page_url: str, m: Maintenance) -> Link:
@@ -245,10 +289,10 @@ def timeline(ctx: SiteContext, updates: tuple[Update, ...] | list[Update], show_
 # ---------------------------------------------------------------- incidents
 
 
-def incident_services(ctx: SiteContext, inc: Incident) -> list[tuple[str, str, str | None]]:
-    """(service id, worst impact reached, impact now or None when resolved/mitigated)."""
+def _incident_services(facts: Facts, inc: Incident) -> list[tuple[str, str, str | None]]:
+    ctx = facts.ctx
     worst: dict[str, str] = {}
-    for sid, pieces in inc.impact_segments(ctx.now).items():
+    for sid, pieces in facts.segments(inc).items():
         for _, _, impact in pieces:
             if IMPACT_RANK.get(impact, 0) > IMPACT_RANK.get(worst.get(sid, "operational"), 0):
                 worst[sid] = impact
@@ -263,9 +307,10 @@ def incident_duration(ctx: SiteContext, inc: Incident) -> str:
     return f"ongoing for {format_duration(ctx.now - inc.started_at)}"
 
 
-def affected(ctx: SiteContext, page_url: str, inc: Incident, current: bool) -> tuple[Affected, ...]:
+def affected(facts: Facts, page_url: str, inc: Incident, current: bool) -> tuple[Affected, ...]:
+    ctx = facts.ctx
     out = []
-    for sid, worst, now_impact in incident_services(ctx, inc):
+    for sid, worst, now_impact in facts.services_of(inc):
         impact = now_impact if current and now_impact else worst
         out.append(Affected(service_link(ctx, page_url, sid), status_label(impact).lower()))
     return tuple(out)
@@ -285,7 +330,8 @@ class IncidentCard:
     latest: UpdateView | None
 
 
-def incident_card(ctx: SiteContext, page_url: str, inc: Incident) -> IncidentCard:
+def incident_card(facts: Facts, page_url: str, inc: Incident) -> IncidentCard:
+    ctx = facts.ctx
     worst_now = max((IMPACT_RANK.get(i, 0) for i in impacts_at(inc, ctx.now).values()), default=0)
     word = IMPACT_WORDS[worst_now]
     latest = update_view(ctx, inc.updates[-1], len(inc.updates), show_eta=True) if inc.updates else None
@@ -296,7 +342,7 @@ def incident_card(ctx: SiteContext, page_url: str, inc: Incident) -> IncidentCar
         severity=ctx.severity_text(inc.max_severity),
         duration=incident_duration(ctx, inc),
         since=time_of(ctx, inc.started_at),
-        affected=affected(ctx, page_url, inc, current=True),
+        affected=affected(facts, page_url, inc, current=True),
         latest=latest,
     )
 
@@ -307,20 +353,22 @@ class ListItem:
 
     link: Link
     meta: tuple[str, ...]  # "SEV-2 (Major)", "Resolved": parted by a middle dot
-    when: Span | Time
+    start: Time
+    end: Time | None  # maintenance windows: when it ended (or was to end)
     duration: str  # incidents only
     affected: tuple[Affected, ...]
     labels: tuple[str, ...] = ()
 
 
-def incident_item(ctx: SiteContext, page_url: str, inc: Incident) -> ListItem:
-    status = status_label(inc.status) if inc.is_open else "Resolved"
+def incident_item(facts: Facts, page_url: str, inc: Incident) -> ListItem:
+    meta, start, duration = facts.summary_of(inc)
     return ListItem(
         link=incident_link(page_url, inc),
-        meta=(ctx.severity_text(inc.max_severity), status),
-        when=time_of(ctx, inc.started_at),
-        duration=incident_duration(ctx, inc),
-        affected=affected(ctx, page_url, inc, current=False),
+        meta=meta,
+        start=start,
+        end=None,
+        duration=duration,
+        affected=affected(facts, page_url, inc, current=False),
     )
 
 
@@ -362,8 +410,8 @@ def maintenance_item(ctx: SiteContext, page_url: str, m: Maintenance) -> ListIte
     return ListItem(
         link=maintenance_link(page_url, m),
         meta=("Maintenance", status_label(state)),
-        when=(span_of(ctx, m.scheduled_start, m.scheduled_end) if cancelled
-              else span_of(ctx, m.effective_start, m.effective_end)),
+        start=time_of(ctx, m.scheduled_start if cancelled else m.effective_start),
+        end=time_of(ctx, m.scheduled_end if cancelled else m.effective_end),
         duration="",
         affected=maintenance_affected(ctx, page_url, m),
         labels=("Cancelled",) if cancelled else (),
@@ -386,7 +434,7 @@ def day_level(facts: Facts, service_id: str, day_key: str) -> str:
         inc = facts.by_id.get(iid)
         if inc is None:
             continue
-        for a, b, impact in inc.impact_segments(ctx.now).get(service_id, []):
+        for a, b, impact in facts.segments(inc).get(service_id, []):
             if a < end and b > start:
                 worst = max(worst, IMPACT_RANK.get(impact, 0))
     if worst:
