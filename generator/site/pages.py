@@ -35,7 +35,7 @@ from generator.site.views.kpis import kpis_view
 from generator.site.views.maintenance import maintenance_index_view, maintenance_view
 from generator.site.views.postmortems import postmortem_view, postmortems_view
 from generator.site.views.services import service_view, services_view
-from generator.site.views.shared import Facts, PageInfo, make_facts, rel
+from generator.site.views.shared import Facts, ListItem, PageInfo, make_facts, rel
 from generator.site.visibility import SiteContext
 
 __all__ = ["NavEntry", "Page", "PageMemo", "build_pages", "nav_entries", "rel", "render_markdown"]
@@ -95,14 +95,20 @@ class PageMemo:
     def __init__(self) -> None:
         self._scope: tuple[object, ...] | None = None
         self._pages: dict[str, tuple[Incident, tuple[Postmortem, ...], Page]] = {}
+        self.items: dict[tuple[str, str], tuple[Incident, ListItem]] = {}  # history lines, the same way
 
-    def incident_pages(self, facts: Facts, templates: Templates) -> list[Page]:
-        ctx = facts.ctx
+    def begin(self, ctx: SiteContext, templates: Templates) -> None:
+        """Start a build: forget everything when a site-wide input changed."""
         scope = (ctx.now, ctx.internal, ctx.drafts, ctx.base_url, ctx.model.config, id(templates))
         if self._scope is None or self._scope != scope:
             self._pages.clear()
+            self.items.clear()
         self._scope = scope
         self._templates = templates  # keeps id(templates) meaningful while the scope holds it
+        templates.keep_between_builds()
+
+    def incident_pages(self, facts: Facts, templates: Templates) -> list[Page]:
+        ctx = facts.ctx
         kept: dict[str, tuple[Incident, tuple[Postmortem, ...], Page]] = {}
         out = []
         for inc in facts.incidents:
@@ -126,7 +132,9 @@ def build_pages(ctx: SiteContext, memo: PageMemo | None = None) -> list[Page]:
     ones; a broken override raises :class:`generator.site.templating.TemplateProblem`.
     """
     templates = templates_for(ctx.root)
-    facts = make_facts(ctx)
+    if memo is not None:
+        memo.begin(ctx, templates)
+    facts = make_facts(ctx, memo.items if memo is not None else None)
     pages = [render_page(templates, "home.html", home_view(facts))]
     pages.extend(render_page(templates, "history.html", v) for v in history_views(facts))
     if memo is not None:

@@ -137,9 +137,18 @@ class Templates:
         # Every partial's macros are globals: templates call ``incident_card(card)`` without an
         # import (an import statement costs a lookup on every render), and the name resolves to
         # the repository's override of the partial when it has one.
+        self._kept: list[_PartialMacro] = []
         for macro, partial in _partial_macros().items():
             memo = macro in _PURE and partial not in overrides
-            self.env.globals[macro] = _PartialMacro(self, partial, macro, memo)
+            made = self.env.globals[macro] = _PartialMacro(self, partial, macro, memo)
+            if macro in _KEPT_BETWEEN_BUILDS and partial not in overrides:
+                self._kept.append(made)
+
+    def keep_between_builds(self) -> None:
+        """Remember history lines too (``statuspress serve``): the next build lists the same incidents again."""
+        for macro in self._kept:
+            if macro._memo is None:
+                macro._memo = {}
 
     def get(self, name: str) -> Template:
         template = self._compiled.get(name)
@@ -208,6 +217,8 @@ class Templates:
 # status pill or a service link repeats thousands of times on a large site, and is made once.
 _PURE = frozenset({"icon", "status", "label", "labels", "link", "affected", "heading", "legend", "title", "time",
                    "span"})
+# Remembered only by a long-running process: a one-off build shows each line once or twice.
+_KEPT_BETWEEN_BUILDS = frozenset({"list_item"})
 _MEMO_LIMIT = 100_000
 
 

@@ -55,6 +55,9 @@ class Facts:
     _segments: dict[str, dict[str, list[tuple[datetime, datetime, str]]]] = field(default_factory=dict)
     _services: dict[str, list[tuple[str, str, str | None]]] = field(default_factory=dict)
     _summaries: dict[str, tuple[tuple[str, ...], Time, str]] = field(default_factory=dict)
+    # History lines kept from the previous build of the same scope (``statuspress serve``):
+    # (page URL, incident id) -> (the incident object it was made from, the line).
+    kept_items: dict[tuple[str, str], tuple[Incident, ListItem]] | None = None
 
     def segments(self, inc: Incident) -> dict[str, list[tuple[datetime, datetime, str]]]:
         found = self._segments.get(inc.id)
@@ -80,7 +83,7 @@ class Facts:
         return found
 
 
-def make_facts(ctx: SiteContext) -> Facts:
+def make_facts(ctx: SiteContext, kept_items: dict[tuple[str, str], tuple[Incident, ListItem]] | None = None) -> Facts:
     incidents = tuple(
         sorted((i for i in ctx.model.incidents if i.started_at <= ctx.now),
                key=lambda i: (i.started_at, i.id), reverse=True)
@@ -92,6 +95,7 @@ def make_facts(ctx: SiteContext) -> Facts:
         incidents=incidents,
         feeds=tuple(feed_links(ctx)),
         by_id={inc.id: inc for inc in ctx.model.incidents},
+        kept_items=kept_items,
     )
 
 
@@ -361,6 +365,18 @@ class ListItem:
 
 
 def incident_item(facts: Facts, page_url: str, inc: Incident) -> ListItem:
+    kept = facts.kept_items
+    if kept is not None:
+        hit = kept.get((page_url, inc.id))
+        if hit is not None and hit[0] is inc:  # the loader hands back the same object for an unchanged file
+            return hit[1]
+        item = _incident_item(facts, page_url, inc)
+        kept[(page_url, inc.id)] = (inc, item)
+        return item
+    return _incident_item(facts, page_url, inc)
+
+
+def _incident_item(facts: Facts, page_url: str, inc: Incident) -> ListItem:
     meta, start, duration = facts.summary_of(inc)
     return ListItem(
         link=incident_link(page_url, inc),
