@@ -32,7 +32,9 @@ mkdocs-material 9.8.x while this list is not empty):
   ``SearchIndex.add_entry_from_context`` (replaced by a faster one that feeds
   the same ``material.plugins.search.plugin.Parser`` through its handlers and
   reads ``parser.skip``, ``parser.context``, ``parser.data``) and
-  ``create_entry_for_section``; and ``html.parser.tagfind_tolerant`` and
+  ``create_entry_for_section``; its ``on_page_context`` removing
+  ``data-search-*="..."`` attributes from the page after indexing (pages mark
+  headings that way); and ``html.parser.tagfind_tolerant`` and
   ``attrfind_tolerant`` from the standard library.
 - Material's templates: the ``extrahead`` and ``announce`` blocks of
   ``base.html``, and copies of ``partials/header.html`` (support link) and
