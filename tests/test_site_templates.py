@@ -177,3 +177,18 @@ def test_hostile_text_is_escaped_by_every_template() -> None:
                         updates=[upd("2026-11-26T10:00:00Z", "investigating", hostile)])
     for page in build_pages(make_ctx(make_model([inc]))):
         assert "<img src=x" not in page.html, page.url
+
+
+def test_a_partial_override_without_its_macro_says_which(tmp_path: Path) -> None:
+    root = _repo(tmp_path, {"partials/status.html": "{% macro pill(s) %}{{ s.text }}{% endmacro %}"})
+    with pytest.raises(TemplateProblem) as caught:
+        build_pages(_ctx(root))
+    assert caught.value.path == "theme/statuspress/partials/status.html"
+    assert "defines no macro 'status'" in caught.value.message
+
+
+def test_a_partial_override_is_used_by_name_everywhere(tmp_path: Path) -> None:
+    root = _repo(tmp_path, {"partials/status.html": '{% macro status(s) %}<b class="pill">{{ s.text }}</b>{% endmacro %}'})
+    pages = _pages(root)
+    assert '<b class="pill">' in pages["services/"].html and '<b class="pill">' in pages[""].html
+    assert "sp-status--" not in pages["services/"].html
