@@ -331,6 +331,6 @@ def site_branding(root: Path, config: ThemeConfig) -> tuple[dict[str, bytes], di
     values["extra_css"] = tuple(css)
     values["primary_color"] = config.primary_color
     values["accent_color"] = config.accent_color
-    values["announcement_html"] = _markdown_inline(config.announcement) or "" if config.announcement else ""
+    values["announcement_html"] = (_markdown_inline(config.announcement) or "") if config.announcement else ""
     values["support_url"] = config.support_url
     return files, values
