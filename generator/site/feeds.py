@@ -155,6 +155,16 @@ def _order(entries: Iterable[FeedEntry]) -> tuple[FeedEntry, ...]:
     return tuple(ordered[:FEED_LIMIT])
 
 
+class _Kept:
+    """The entries of the last build and what they were made under."""
+
+    scope: tuple[object, ...] | None = None
+    entries: dict[tuple[str, str], tuple[Incident | Maintenance, FeedEntry]] = {}
+
+
+_KEPT = _Kept()
+
+
 class _Entries:
     """Entries made only for what a feed keeps: each feed's newest FEED_LIMIT items, picked by
     their order key (cheap), then made once (the content is the costly part) and shared."""
@@ -162,6 +172,14 @@ class _Entries:
     def __init__(self, ctx: SiteContext) -> None:
         self._ctx = ctx
         self._made: dict[tuple[str, str], FeedEntry] = {}
+        # Entries of the previous build are kept while the site-wide inputs stay the same
+        # (``statuspress serve``): an unchanged file gives the very same object, and its entry.
+        scope = (ctx.now, ctx.internal, ctx.drafts, ctx.base_url, ctx.model.config, templates_for(ctx.root))
+        if _KEPT.scope != scope:
+            _KEPT.scope = scope
+            _KEPT.entries = {}
+        self._kept = _KEPT.entries
+        self._items: dict[tuple[str, str], Incident | Maintenance] = {}
 
     def newest(self, incidents: Iterable[Incident], maintenance: Iterable[Maintenance]) -> tuple[FeedEntry, ...]:
         ctx = self._ctx
@@ -175,9 +193,20 @@ class _Entries:
         key = ("i" if isinstance(item, Incident) else "m", item.id)
         entry = self._made.get(key)
         if entry is None:
-            entry = incident_entry(self._ctx, item) if isinstance(item, Incident) else maintenance_entry(self._ctx, item)
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] is item:
+                entry = kept[1]
+            else:
+                entry = incident_entry(self._ctx, item) if isinstance(item, Incident) else maintenance_entry(self._ctx, item)
             self._made[key] = entry
+            self._items[key] = item
         return entry
+
+    def keep(self) -> None:
+        """Keep this build's entries (and only those) for the next build."""
+        self._kept.clear()
+        for key, entry in self._made.items():
+            self._kept[key] = (self._items[key], entry)
 
 
 def _generator(ctx: SiteContext, spec: FeedSpec, self_path: str) -> FeedGenerator:
@@ -252,6 +281,7 @@ def feed_specs(ctx: SiteContext) -> list[FeedSpec]:
             urls.service_feed_path(svc.id, "rss"), urls.service_feed_path(svc.id, "atom"),
             f"{name}: {svc.name}", _describe(ctx, f"Incidents and maintenance affecting {svc.name}"),
             urls.absolute(ctx, urls.service_url(svc.id)), newest))
+    entries.keep()
     return specs
 
 

@@ -55,6 +55,7 @@ class Facts:
     _segments: dict[str, dict[str, list[tuple[datetime, datetime, str]]]] = field(default_factory=dict)
     _services: dict[str, list[tuple[str, str, str | None]]] = field(default_factory=dict)
     _summaries: dict[str, tuple[tuple[str, ...], Time, str]] = field(default_factory=dict)
+    levels: dict[tuple[str, str], str] = field(default_factory=dict)  # (service id, day) -> bar level
     # History lines kept from the previous build of the same scope (``statuspress serve``):
     # (page URL, incident id) -> (the incident object it was made from, the line).
     kept_items: dict[tuple[str, str], tuple[Incident, ListItem]] | None = None
@@ -439,6 +440,14 @@ def maintenance_item(ctx: SiteContext, page_url: str, m: Maintenance) -> ListIte
 
 def day_level(facts: Facts, service_id: str, day_key: str) -> str:
     """operational | degraded_performance | partial_outage | major_outage | under_maintenance | nodata."""
+    key = (service_id, day_key)
+    found = facts.levels.get(key)  # the bars and the daily table ask for the same days
+    if found is None:
+        found = facts.levels[key] = _day_level(facts, service_id, day_key)
+    return found
+
+
+def _day_level(facts: Facts, service_id: str, day_key: str) -> str:
     up = facts.uptime[service_id]
     if up.days.get(day_key) is None:
         return "nodata"
