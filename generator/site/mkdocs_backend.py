@@ -736,6 +736,17 @@ def _populate(page: MkDocsPage, config: Any, files: Files, spec: Page | None) ->
         config._current_page = None
 
 
+def _page_template(env: jinja2.Environment) -> str:
+    """``main.html``, or the template it only extends when it is the bundled one (one level less per page)."""
+    try:
+        filename = env.loader.get_source(env, "main.html")[1] if env.loader is not None else None
+    except jinja2.TemplateNotFound:
+        return "main.html"
+    if filename and Path(filename).resolve() == (THEME_DIR / "main.html").resolve():
+        return "statuspress-base.html"
+    return "main.html"
+
+
 def _log_page_error(stage: str, page: MkDocsPage, error: Exception) -> None:
     """Log a page failure the way MkDocs' own build loop does."""
     message = f"Error {stage} page '{page.file.src_uri}':"
@@ -745,14 +756,14 @@ def _log_page_error(stage: str, page: MkDocsPage, error: Exception) -> None:
 
 
 def _render_page(page: MkDocsPage, config: Any, doc_files: Sequence[File], nav: Any, env: Any,
-                 index: Any, theme_dirs: Sequence[Path] = ()) -> _Rendered:
+                 index: Any, theme_dirs: Sequence[Path] = (), main_template: str = "main.html") -> _Rendered:
     """MkDocs' ``_build_page`` up to the output, which is returned instead of written."""
     config._current_page = page
     before = len(index.entries) if index is not None else 0
     try:
         page.active = True
         context = mkdocs_build_module.get_context(nav, doc_files, config, page)
-        template = env.get_template(page.meta.get("template", "main.html"))
+        template = env.get_template(page.meta.get("template", main_template))
         context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
         output = template.render(context)
         output = config.plugins.on_post_page(output, page=page, config=config)
@@ -895,6 +906,7 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
         if template_code is not None:
             env.bytecode_cache = template_code
         files.add_files_from_theme(env, config)
+        main_template = _page_template(env)
         if theme_dirs:
             own = os.path.join(str(theme_dirs[0]), PAGE_TEMPLATES, "")
             for file in [f for f in files if f.abs_src_path and f.abs_src_path.startswith(own)]:
@@ -940,7 +952,7 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
             for page in run:
                 if page.content is None:
                     _populate(page, config, files, specs.get(page.file.src_uri))
-                rendered = _render_page(page, config, doc_files, nav, env, index, theme_dirs)
+                rendered = _render_page(page, config, doc_files, nav, env, index, theme_dirs, main_template)
                 if direct:
                     if rendered.html:
                         mkdocs_utils.write_file(_with_now(rendered.html, now_bytes), page.file.abs_dest_path)
