@@ -100,8 +100,8 @@ def install(installer: str, venv: Path, env: dict[str, str], *requirements: str)
 def build_wheel(dist: Path) -> Path:
     shutil.rmtree(dist, ignore_errors=True)
     env = dict(os.environ)
-    timed([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-           "-w", str(dist), str(REPO)], env)
+    # As the release workflow does: the sdist, then the wheel from the sdist (nothing left in the checkout).
+    timed([sys.executable, "-m", "build", "--outdir", str(dist), str(REPO)], env)
     (wheel,) = dist.glob("statuspress-*.whl")
     return wheel
 
