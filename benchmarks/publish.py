@@ -14,7 +14,8 @@ it); its dependencies come from the index at the versions of constraints.txt. Th
 pip configuration (local wheel folders, extra indexes) is switched off, so "cold" means cold.
 
 The same run also times a cold install of ``mkdocs-material`` alone (the lock's version), the
-floor any MkDocs site pays, and reports the ratio. Installs are timed with pip and with uv.
+floor any MkDocs site pays, and reports the ratio. Installs are timed with pip and with uv
+(the workflows use uv), interleaved, each ``--repeat`` times; the medians are reported.
 
 Usage:
   python benchmarks/publish.py                      # N = 2000, pip and uv, writes benchmarks/publish.json
@@ -111,35 +112,76 @@ def installed_mib(venv: Path) -> float:
     return sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20
 
 
-def deploy_steps(installer: str, mode: str, work: Path, cache: Path, wheel: Path, history: Path) -> dict[str, float]:
+def cold_install(installer: str, work: Path, *requirements: str) -> tuple[float, Path]:
+    """Install into a new environment from an empty cache; returns the seconds and the venv."""
+    cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
     env = clean_env(cache)
-    venv = work / f"venv-{installer}-{mode}"
-    venv_s = new_env(installer, venv, env)
-    install_s = install(installer, venv, env, str(wheel))
+    venv = work / f"venv-{installer}-{len(list(work.glob('venv-*')))}"
+    new_env(installer, venv, env)
+    seconds = install(installer, venv, env, *requirements)
+    shutil.rmtree(cache, ignore_errors=True)
+    return seconds, venv
+
+
+def deploy_steps(venv: Path, work: Path, history: Path) -> dict[str, float]:
+    """The deploy job after its install: validate (annotations), then build the site."""
+    env = clean_env(work / "unused-cache")
     exe = str(venv / "bin" / "statuspress")
-    out = work / f"site-{installer}-{mode}"
+    out = work / "site"
     shutil.rmtree(out, ignore_errors=True)
     validate_s = timed([exe, "validate", "--format", "github", "--root", str(history), "--now", NOW], env)
     build_s = timed([exe, "build", "--root", str(history), "--out", str(out), "--base-url", BASE_URL,
                      "--now", NOW], env)
-    row = {"venv_s": venv_s, "install_s": install_s, "validate_s": validate_s, "build_s": build_s,
-           "total_s": install_s + validate_s + build_s, "installed_mib": installed_mib(venv)}
-    print(f"  {installer:3} {mode:4}: install {install_s:5.1f} s  validate {validate_s:4.1f} s  "
-          f"build {build_s:4.1f} s  = {row['total_s']:5.1f} s  ({row['installed_mib']:.0f} MiB installed)",
-          flush=True)
-    return row
+    return {"validate_s": validate_s, "build_s": build_s}
 
 
-def mkdocs_material_cold(installer: str, work: Path) -> dict[str, float]:
-    cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def measure(installer: str, work: Path, wheel: Path, history: Path, repeat: int) -> dict[str, object]:
+    material: list[float] = []
+    cold: list[float] = []
+    warm: list[float] = []
+    # Interleaved, so a slow minute of the network or the machine hits both alike.
+    for _ in range(repeat):
+        seconds, venv = cold_install(installer, work, "mkdocs-material")
+        material.append(seconds)
+        material_mib = installed_mib(venv)
+        shutil.rmtree(venv)
+        seconds, venv = cold_install(installer, work, str(wheel))
+        cold.append(seconds)
+        shutil.rmtree(venv)
+        print(f"  {installer:3} cold: mkdocs-material {material[-1]:5.1f} s, statuspress {cold[-1]:5.1f} s", flush=True)
+    cache = work / f"cache-{installer}"
     env = clean_env(cache)
-    venv = work / f"venv-{installer}-material"
-    new_env(installer, venv, env)
-    seconds = install(installer, venv, env, "mkdocs-material")
-    row = {"install_s": seconds, "installed_mib": installed_mib(venv)}
-    print(f"  {installer:3} cold: mkdocs-material alone {seconds:5.1f} s ({row['installed_mib']:.0f} MiB installed)",
-          flush=True)
-    shutil.rmtree(cache, ignore_errors=True)
+    primer = work / f"venv-{installer}-primer"
+    new_env(installer, primer, env)
+    install(installer, primer, env, str(wheel))  # fills the cache, as the first run after a lock change
+    statuspress_mib = installed_mib(primer)
+    for i in range(repeat):
+        venv = work / f"venv-{installer}-warm-{i}"
+        new_env(installer, venv, env)
+        warm.append(install(installer, venv, env, str(wheel)))
+    print(f"  {installer:3} warm: statuspress {', '.join(f'{w:.1f}' for w in warm)} s", flush=True)
+    steps = [deploy_steps(venv, work, history) for _ in range(repeat)]
+    validate_s = median([s["validate_s"] for s in steps])
+    build_s = median([s["build_s"] for s in steps])
+    row = {
+        "mkdocs_material_cold_install_s": median(material), "cold_install_s": median(cold),
+        "warm_install_s": median(warm), "validate_s": validate_s, "build_s": build_s,
+        "cold_total_s": median(cold) + validate_s + build_s, "warm_total_s": median(warm) + validate_s + build_s,
+        "cold_install_ratio_to_mkdocs_material": median(cold) / median(material),
+        "installed_mib": {"statuspress": statuspress_mib, "mkdocs_material": material_mib},
+        "samples": {"mkdocs_material_cold": material, "cold": cold, "warm": warm,
+                    "validate": [s["validate_s"] for s in steps], "build": [s["build_s"] for s in steps]},
+    }
+    print(f"  {installer:3}: cold {row['cold_total_s']:.1f} s = install {median(cold):.1f} + validate {validate_s:.1f} "
+          f"+ build {build_s:.1f}; warm {row['warm_total_s']:.1f} s (install {median(warm):.1f}); "
+          f"cold install {row['cold_install_ratio_to_mkdocs_material']:.2f}x mkdocs-material's "
+          f"({statuspress_mib:.0f} vs {material_mib:.0f} MiB installed)", flush=True)
     return row
 
 
@@ -147,6 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--incidents", type=int, default=2000)
     parser.add_argument("--installers", default="pip,uv", help="comma-separated: pip, uv")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; medians are reported")
     parser.add_argument("--json", type=Path, default=HERE / "publish.json")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
@@ -160,14 +203,7 @@ def main() -> None:
         synth.write_history(history, args.incidents)
         print(f"wheel {wheel.name}; {args.incidents} incidents; load {os.getloadavg()[0]:.1f}", flush=True)
         for installer in installers:
-            material = mkdocs_material_cold(installer, work)
-            cache = work / f"cache-{installer}"
-            cold = deploy_steps(installer, "cold", work, cache, wheel, history)
-            warm = deploy_steps(installer, "warm", work, cache, wheel, history)
-            ratio = cold["install_s"] / material["install_s"]
-            print(f"  {installer:3} cold install: statuspress / mkdocs-material = {ratio:.2f}", flush=True)
-            results[installer] = {"mkdocs_material_cold": material, "cold": cold, "warm": warm,
-                                  "cold_install_ratio_to_mkdocs_material": ratio}
+            results[installer] = measure(installer, work, wheel, history, args.repeat)
         results["load_at_end"] = os.getloadavg()[0]
     finally:
         if not args.keep:
