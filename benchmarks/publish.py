@@ -80,6 +80,16 @@ def uv_exe() -> str:
     return exe
 
 
+def uv_versions() -> dict[str, str]:
+    """The uv measured here and the uv the workflows pin (they should be the same)."""
+    import re
+
+    pinned = re.search(r'setup-uv@\S+.*\n(?:.*\n)*?\s+version: "([^"]+)"',
+                       (REPO / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
+    here = subprocess.run([uv_exe(), "--version"], capture_output=True, text=True, check=True).stdout.split()[1]
+    return {"measured": here, "workflows": pinned.group(1) if pinned else "?"}
+
+
 def new_env(installer: str, venv: Path, env: dict[str, str]) -> float:
     """A fresh virtual environment; returns the seconds it took (not counted as install)."""
     shutil.rmtree(venv, ignore_errors=True)
@@ -202,6 +212,10 @@ def main() -> None:
         history = work / "history"
         synth.write_history(history, args.incidents)
         print(f"wheel {wheel.name}; {args.incidents} incidents; load {os.getloadavg()[0]:.1f}", flush=True)
+        if "uv" in installers:
+            results["uv_version"] = versions = uv_versions()
+            if versions["measured"] != versions["workflows"]:
+                print(f"note: measuring uv {versions['measured']}, the workflows pin {versions['workflows']}")
         for installer in installers:
             results[installer] = measure(installer, work, wheel, history, args.repeat)
         results["load_at_end"] = os.getloadavg()[0]

@@ -430,3 +430,14 @@ def _zizmor(target: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_install_in_this_repository_uses_the_lock(path: Path) -> None:
+    installs = [
+        line.strip()
+        for _, step in _steps(load_workflow(path.read_text(encoding="utf-8")))
+        for line in str(step.get("run", "")).splitlines()
+        if re.search(r"\bpip install\b", line)
+    ]
+    assert all("-c constraints.txt" in line for line in installs), installs
