@@ -37,12 +37,10 @@ def package_version(root: Path = ROOT) -> str:
 def notes(changelog: str, version: str) -> str:
     """The body of ``version``'s section, without its heading."""
     lines = changelog.splitlines()
-    for start, line in enumerate(lines):
-        match = HEADING.match(line)
-        if match and match["version"] == version:
-            break
-    else:
+    found = [(i, m) for i, line in enumerate(lines) if (m := HEADING.match(line)) and m["version"] == version]
+    if not found:
         raise ReleaseError(f"CHANGELOG.md has no '## [{version}] - YYYY-MM-DD' section: add one")
+    start, match = found[0]
     date = match["date"] or ""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         raise ReleaseError(f"CHANGELOG.md: release {version} is dated {date or 'nothing'!r}: "

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from feedgen.feed import FeedGenerator
-
 from generator.model import Incident, Maintenance, Postmortem, Update
 from generator.site import urls
+from generator.site.feedxml import FeedGenerator
 from generator.site.visibility import SiteContext, status_label, xml_safe
 from generator.timeparse import format_timestamp
 
