@@ -18,7 +18,7 @@ floor any MkDocs site pays, and reports the ratio. Installs are timed with pip a
 (the workflows use uv), interleaved, each ``--repeat`` times; the medians are reported.
 
 Usage:
-  python benchmarks/publish.py                      # N = 2000, pip and uv, writes benchmarks/publish.json
+  python benchmarks/publish.py                      # N = 2000, uv and pip, writes benchmarks/publish.json
   python benchmarks/publish.py --incidents 500 --installers pip --json /tmp/p.json
 No number is asserted: the README's "Performance" section states the goals.
 """
@@ -198,7 +198,7 @@ def measure(installer: str, work: Path, wheel: Path, history: Path, repeat: int)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--incidents", type=int, default=2000)
-    parser.add_argument("--installers", default="pip,uv", help="comma-separated: pip, uv")
+    parser.add_argument("--installers", default="uv,pip", help="comma-separated: uv (what the workflows use), pip")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; medians are reported")
     parser.add_argument("--json", type=Path, default=HERE / "publish.json")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
