@@ -15,17 +15,20 @@ is written, and it is written atomically (temporary file + ``os.replace``).
 from __future__ import annotations
 
 import difflib
+import fcntl
 import os
 import re
 import stat
 import tempfile
+import time
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import yaml
 from ruamel.yaml import YAML
@@ -33,17 +36,19 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from generator.load import is_iana_zone
 from generator.model import (
     DEFAULT_HEADINGS,
     DETECTIONS,
     IMPACTS,
     INCIDENT_STATUSES,
-    SEVERITIES,
     SEVERITY_ALIASES,
 )
+from generator.schema import BIDI_CONTROLS, severity_hint
 from generator.slug import free_path, inside, slugify
 from generator.timeparse import TimestampError, format_duration, format_timestamp, parse_timestamp
-from generator.yamlsrc import parse_yaml
+from generator.validate.postmortem import SCAFFOLD_ACTION_TITLE
+from generator.yamlsrc import OPENING, closing_line, delimiter, file_lines, parse_yaml
 
 DEFAULT_IMPACT = "partial_outage"
 DEFAULT_AUTHOR = "incident-team"
@@ -102,10 +107,10 @@ def read_site_facts(root: Path) -> SiteFacts:
         raise AuthoringError(f"{path}: cannot be read as UTF-8 text", "run `statuspress validate` for details") from None
     # The loader's parser: it refuses aliases (a "billion laughs" would expand here) and deep nesting.
     doc, issues = parse_yaml(text)
-    if doc is None and issues:
+    if issues:
         raise AuthoringError(f"{path}:{issues[0].line}: site_config.yml does not parse: {issues[0].message}",
                              "run `statuspress validate` for details")
-    raw = doc.plain() if doc is not None else {}
+    raw: Any = doc.plain() if doc is not None else {}
     if not isinstance(raw, dict):
         raise AuthoringError(f"{path}: expected a mapping at the top", "run `statuspress validate` for details")
 
@@ -113,19 +118,16 @@ def read_site_facts(root: Path) -> SiteFacts:
         return [str(v) for v in value if not isinstance(v, dict | list)] if isinstance(value, list) else []
 
     names: dict[str, str] = {}
-    for svc in raw.get("services") if isinstance(raw.get("services"), list) else []:
+    for svc in raw["services"] if isinstance(raw.get("services"), list) else []:
         if isinstance(svc, dict) and svc.get("id") is not None and not isinstance(svc["id"], dict | list):
             names[str(svc["id"])] = str(svc.get("name") or svc["id"])
     categories = tuple(scalars(raw.get("categories"))) or DEFAULT_CATEGORIES
-    pm = raw.get("postmortems") if isinstance(raw.get("postmortems"), dict) else {}
+    pm: dict[str, Any] = raw["postmortems"] if isinstance(raw.get("postmortems"), dict) else {}
     headings = tuple(scalars(pm.get("required_headings"))) or DEFAULT_HEADINGS
-    site = raw.get("site") if isinstance(raw.get("site"), dict) else {}
+    site: dict[str, Any] = raw["site"] if isinstance(raw.get("site"), dict) else {}
     tz: Any = UTC
-    try:
-        if site.get("timezone"):
-            tz = ZoneInfo(str(site["timezone"]))
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        tz = UTC  # validate reports it; file names then use UTC dates
+    if site.get("timezone") and is_iana_zone(site["timezone"]):
+        tz = ZoneInfo(str(site["timezone"]))  # else validate reports it; file names then use UTC dates
     return SiteFacts(names, categories, headings, tz)
 
 
@@ -231,13 +233,9 @@ def _plain(obj: Any) -> Any:
 
 # ---------------------------------------------------------------- front-matter files
 
-_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-_DELIM = re.compile(r"^-{3,}[ \t]*(?:\r\n|\r|\n)?$")
-
-
 def split_lines(text: str) -> list[str]:
-    """Lines with their endings (only CR, LF and CRLF end a line, as in YAML)."""
-    return _LINES.findall(text)
+    """Lines with their endings: only LF (and CRLF) end a line, as for ``validate``."""
+    return file_lines(text)
 
 
 @dataclass
@@ -272,17 +270,17 @@ def read_front_matter(path: Path, shown: str) -> FrontMatterFile:
         raise AuthoringError(f"{shown}: is not UTF-8 ({exc.reason} at byte {exc.start})", "save it as UTF-8") from None
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     lines = split_lines(text[len(bom):])
-    if not lines or not _DELIM.match(lines[0]):
+    if not lines or delimiter(lines[0]) not in OPENING:
         raise AuthoringError(f"{shown}:1: no front-matter (the file must start with a '---' line)",
                              "put the YAML between two '---' lines at the top of the file")
-    close_at = next((i for i in range(1, len(lines)) if _DELIM.match(lines[i])), None)
+    close_at = closing_line(lines)  # the loader's rule: '---' or '...' closes it
     if close_at is None:
         raise AuthoringError(f"{shown}:1: the front-matter is not closed", "add a '---' line after the YAML")
     yaml_lines = lines[1:close_at]
     # First the loader's parser, which builds nothing it has not checked: an alias bomb would
     # expand in the comparisons below, and deep nesting would exhaust ruamel's recursion.
     doc, issues = parse_yaml("".join(yaml_lines), line_offset=1)
-    if doc is None and issues:
+    if issues:
         raise AuthoringError(
             f"{shown}:{issues[0].line}: the front-matter does not parse: {issues[0].message}",
             "fix it by hand (`statuspress validate` lists every problem), then run this command again",
@@ -524,6 +522,10 @@ def _check_text(value: str, what: str, *, one_line: bool, limit: int | None = No
     if bad:
         kind = "a line break" if bad.group(0) in "\r\n\u2028\u2029" else f"the control character {bad.group(0)!r}"
         raise AuthoringError(f"the {what} contains {kind}", f"write the {what} as one line of plain text")
+    bidi = BIDI_CONTROLS.search(text)
+    if bidi:
+        raise AuthoringError(f"the {what} contains the bidirectional control U+{ord(bidi.group()):04X}, which can "
+                             "reorder the text shown after it", f"remove it from the {what}")
     if limit is not None and len(text) > limit:
         raise AuthoringError(f"the {what} is {len(text)} characters long (at most {limit})", f"shorten the {what}")
     return text
@@ -537,7 +539,7 @@ def normalize_severity(value: str) -> str:
     m = re.fullmatch(r"SEV-?([1-4])", raw)
     if m:
         return f"SEV-{m.group(1)}"
-    raise AuthoringError(f"unknown severity {value!r}", f"use one of {', '.join(SEVERITIES)} (or P1..P4)")
+    raise AuthoringError(f"unknown severity {value!r}", severity_hint(value))
 
 
 def _did_you_mean(value: str, choices: Iterable[str]) -> str:
@@ -744,11 +746,50 @@ def update_incident(
                                  "give the expected resolution time, with Z or an offset")
 
     path = find_incident(root, incident_id)
+    with _edit_lock(path.parent):
+        return _update_locked(path, now, status, message, changes, sev, eta)
+
+
+LOCK_WAIT = 30.0  # seconds; an edit takes milliseconds
+
+
+@contextmanager
+def _edit_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` while a file in it is read, changed and written back.
+
+    Without it, two ``update`` commands at once would both read the same file and the second
+    write would drop the first one's update. The lock is on the folder itself, so nothing is
+    left behind; it is released when the process ends, however it ends.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise AuthoringError(f"{folder}: cannot be opened ({exc.strerror or exc})", "check the folder") from None
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise AuthoringError(f"{folder}: another statuspress command has been editing here for "
+                                         f"{LOCK_WAIT:.0f} s", "wait for it to finish, then run this again") from None
+                time.sleep(0.01)
+            except OSError:
+                break  # a file system without locks: edit as before
+        yield
+    finally:
+        os.close(fd)
+
+
+def _update_locked(path: Path, now: datetime, status: str, message: str, changes: dict[str, str],
+                   sev: str | None, eta: datetime | None) -> Path:
     shown = str(path)
     fm = read_front_matter(path, shown)
     data = fm.data
     updates = data.get("updates")
-    if isinstance(updates, list) and updates:
+    if isinstance(updates, CommentedSeq) and updates:
         last = updates[-1]
         if not isinstance(last, Mapping):
             raise AuthoringError(f"{shown}: the last update is not a mapping", "fix it by hand")
@@ -890,7 +931,7 @@ def new_postmortem(
         when = ts(data, key, line_of(key))
         if when is not None:
             events.append((when, 0, text))
-    updates = data.get("updates") if isinstance(data.get("updates"), list) else []
+    updates = data["updates"] if isinstance(data.get("updates"), CommentedSeq) else CommentedSeq()
     for i, upd in enumerate(updates):
         if not isinstance(upd, Mapping):
             continue
@@ -946,7 +987,7 @@ def new_postmortem(
         "  - Draft - a condition in the system or the process that made this incident possible.",
         "action_items:",
         *_item_lines([
-            ("title", "Add a check, alert or automation for the first contributing factor"),
+            ("title", SCAFFOLD_ACTION_TITLE),  # validate recognises it (W062) if it is published unchanged
             ("type", "prevent            # prevent | mitigate | detect | process"),
             ("owner", yaml_scalar(people[0])),
             ("due", due.isoformat()),

@@ -16,6 +16,9 @@ CODES: dict[str, tuple[str, str]] = {
              "outside the repository."),
     "E009": ("bad file name", "Incident, maintenance and post-mortem files are named YYYY-MM-DD-slug.md: lowercase "
              "letters, digits and '-' (the name is the id, used in URLs)."),
+    "W002": ("file not read", "A file or folder in content/ that statuspress never reads: a name not ending in .md "
+             "(.MD, .markdown), a folder other than incidents/, maintenance/ and postmortems/ (content/incident/), "
+             "or a file directly in content/. Rename or move it. A warning; an error under --strict."),
     # schema
     "E010": ("missing required field", "A required field is absent or empty; the hint says what it holds."),
     "E011": ("unknown key", "A key the schema does not know, usually a typo; the hint suggests the closest key."),
@@ -32,8 +35,9 @@ CODES: dict[str, tuple[str, str]] = {
     "E020": ("date where a timestamp is due", "Add the time and offset: 2026-03-14T00:00:00Z."),
     "E021": ("malformed date", "Dates are YYYY-MM-DD."),
     "E022": ("malformed duration", "Durations are like 30m, 4h, 2d (at most 36500 days)."),
-    "E023": ("Markdown body too complex", "Lists or quotes nested over 50 deep, or so many unmatched or nested "
-             "brackets that rendering would take minutes. Close the brackets, or use a code block."),
+    "E023": ("Markdown body too complex", "Lists or quotes nested over 50 deep, raw HTML nested over 100 deep, or so "
+             "many unmatched brackets or unpaired backtick runs that rendering would take minutes. Close the "
+             "brackets and HTML elements, pair the backticks, or use a code block."),
     # lifecycle
     "E030": ("times out of order", "started <= detected <= acknowledged <= resolved and started <= mitigated <= resolved."),
     "E031": ("update before the start", "Every update is at or after started_at."),
@@ -59,9 +63,15 @@ CODES: dict[str, tuple[str, str]] = {
     "W060": ("post-mortem overdue", "The policy requires a post-mortem, and none was published within due_days. "
              "A warning; an error under --strict."),
     "W061": ("action item overdue", "An open action item is past its due date. A warning; an error under --strict."),
+    "W062": ("scaffold text left in", "A published post-mortem still holds what `statuspress new postmortem` wrote "
+             "for you to replace: 'Draft:' paragraphs, 'Draft -' summary or factors, the example action item. "
+             "A warning; an error under --strict."),
     # config
     "E070": ("no site_config.yml", "The repository has no site_config.yml: run statuspress init."),
     "E071": ("unknown time zone", "site.timezone must be an IANA name such as Europe/Berlin."),
+    "E072": ("not an environment variable name", "notify: names the environment variables that hold URLs and "
+             "secrets (A-Z, 0-9, _, e.g. SLACK_WEBHOOK_URL); the values themselves never go in the repository."),
+    "E073": ("not an email address", "notify: from and to take addresses like status@example.com."),
     # blameless lint (warnings; errors under --strict)
     "B001": ("counterfactual", "'should have', 'failed to': describe what happened and why it made sense then."),
     "B002": ("human error", "Name the condition that made the error likely, not the human."),

@@ -7,11 +7,14 @@ A file that cannot be turned into a model object is left out of the model
 
 from __future__ import annotations
 
+import difflib
+import functools
 import os
 import re
 import stat
+import zoneinfo
 from datetime import timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,13 +22,14 @@ from generator import model as m
 from generator import schema as s
 from generator.bodycheck import body_problems
 from generator.model import Config, Model, Problem
+from generator.notify.config import load_channels
 from generator.yamlsrc import Y, parse_yaml, split_front_matter
 
 CONFIG_FILE = "site_config.yml"
 CONTENT_DIRS = {"incidents": "content/incidents", "maintenance": "content/maintenance",
                 "postmortems": "content/postmortems"}
 MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are refused rather than read into memory
-FILE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
+FILE_NAME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9][a-z0-9-]*$")
 # site.url (and build --base-url) goes unescaped into MkDocs' canonical links and the sitemap:
 # a plain http(s) URL, with nothing that could close an attribute or start markup.
 SITE_URL = re.compile(r"^https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%/+-]*)?$")
@@ -39,6 +43,37 @@ DEFAULT_SEVERITIES = {
 DEFAULT_CATEGORIES = ("deploy", "configuration", "capacity", "network", "database", "dependency", "security",
                       "hardware", "other")
 DEFAULT_WEIGHTS = {"major_outage": 1.0, "partial_outage": 0.3, "degraded_performance": 0.0}
+
+
+# Names in the tz database that are not places: "localtime" is whatever zone the build machine
+# is set to (so the site would change with the machine), "Factory" is a placeholder.
+NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
+
+
+@functools.cache
+def iana_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) - NOT_ZONES
+
+
+def is_iana_zone(name: object) -> bool:
+    """An IANA time zone name such as Europe/Berlin or UTC (and one this machine can load)."""
+    if not isinstance(name, str) or name not in iana_zones():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def zone_hint(name: object) -> str:
+    text = str(name)
+    zones = sorted(iana_zones())
+    folded = [z for z in zones if z.casefold() == text.casefold()]
+    if folded:
+        return f"did you mean '{folded[0]}'? (zone names are case-sensitive)"
+    close = difflib.get_close_matches(text, zones, n=1, cutoff=0.8)
+    return f"did you mean '{close[0]}'?" if close else "write an IANA name such as Europe/Berlin, America/Chicago or UTC"
 
 
 def default_policy() -> m.PostmortemPolicy:
@@ -120,7 +155,7 @@ def parse_front_matter(text: str, c: s.Collector) -> tuple[Y | None, str, int]:
         c.add(1, "E002", "has no front-matter", "start the file with '---', the YAML fields, then '---'")
         return None, "", 1
     # A tab in indentation is a YAML error; say so plainly rather than the parser's wording.
-    for i, line in enumerate(split.yaml_text.splitlines()):
+    for i, line in enumerate(split.yaml_text.split("\n")):
         stripped = line.lstrip(" ")
         if stripped.startswith("\t"):
             c.add(split.yaml_first_line + i, "E003", "YAML indentation uses a tab", "indent with spaces")
@@ -136,6 +171,52 @@ def parse_front_matter(text: str, c: s.Collector) -> tuple[Y | None, str, int]:
         c.add(doc.line, "E004", "front-matter is not a mapping of fields", "write 'key: value' lines")
         return None, split.body, split.body_first_line
     return doc, split.body, split.body_first_line
+
+
+def ignored_content_problems(root: Path) -> list[Problem]:
+    """W002 for what is in ``content/`` but never read: a typo there would drop an incident unseen."""
+    base = root / "content"
+    if not base.is_dir() or base.is_symlink():
+        return []
+    folders = tuple(PurePosixPath(f).name for f in CONTENT_DIRS.values())
+    out: list[Problem] = []
+
+    def warn(path: Path, message: str, hint: str) -> None:
+        out.append(Problem(_rel(root, path), 1, "W002", message, hint, "warning"))
+
+    try:
+        entries = sorted(base.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            if entry.name not in folders:
+                close = difflib.get_close_matches(entry.name, folders, n=1, cutoff=0.6)
+                warn(entry, f"folder content/{entry.name}/ is not read: content goes in "
+                     "content/incidents/, content/maintenance/ or content/postmortems/",
+                     f"did you mean content/{close[0]}/? Move its files there" if close
+                     else "move its files into one of those folders")
+        else:
+            warn(entry, f"{entry.name} is directly in content/ and is not read",
+                 "move it into content/incidents/, content/maintenance/ or content/postmortems/")
+    for folder in CONTENT_DIRS.values():
+        if not (root / folder).is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(root / folder, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith(".") or name.endswith(".md"):
+                    continue
+                stem, dot, suffix = name.rpartition(".")
+                right = f"{stem}.md" if dot and suffix.lower() in MARKDOWN_SUFFIXES else f"{name}.md"
+                warn(Path(dirpath) / name, f"{name} is not read: only names ending in .md (lower case) are",
+                     f"rename it to {right}")
+    return out
+
+
+MARKDOWN_SUFFIXES = ("md", "markdown", "mdown", "mkd", "mkdn", "txt")
 
 
 def _content_files(root: Path, folder: str) -> list[Path]:
@@ -275,11 +356,9 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
 
     site_v = _config_section(c, doc, "site")
     tz = site_v.get("timezone", "UTC")
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of the tz database ("Europe")
+    if not is_iana_zone(tz):
         c.add(doc.value["site"].key_lines.get("timezone", 1) if "site" in doc.value else 1, "E071",
-              f"site.timezone '{tz}' is not an IANA time zone", "write e.g. Europe/Berlin or UTC")
+              f"site.timezone '{tz}' is not an IANA time zone", zone_hint(tz))
         tz = "UTC"
     url = site_v.get("url", "https://status.example/")
     if not SITE_URL.match(url):
@@ -289,7 +368,7 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
     site = m.SiteInfo(site_v.get("name", "Status"), url if url.endswith("/") else url + "/", tz,
                       site_v.get("description", ""))
 
-    services = []
+    services: list[m.Service] = []
     svc_node = top.get("services")
     if svc_node is not None:
         if svc_node.kind != "seq":
@@ -318,7 +397,7 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
             sev = s.normalise_severity(key)
             kline = sev_node.key_lines.get(key, item.line)
             if sev is None:
-                c.add(kline, "E017", f"severities: '{key}' is not a severity", s.did_you_mean(key, m.SEVERITIES))
+                c.add(kline, "E017", f"severities: '{key}' is not a severity", s.severity_hint(key))
                 continue
             if item.kind != "map":
                 c.add(item.line, "E016", f"severities.{key} must be a mapping", "write {label: ..., response_target: 1h}")
@@ -330,8 +409,9 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
                 if target_node.kind == "str" and target_node.value == "next_business_day":
                     target, nbd = None, True
                 else:
-                    dur = s.CONVERTERS["duration"](c, target_node, s.SEVERITY.field("response_target"),
-                                                   f"severities.{key}.")
+                    field = s.SEVERITY.field("response_target")
+                    assert field is not None
+                    dur = s.CONVERTERS["duration"](c, target_node, field, f"severities.{key}.")
                     if dur is not None:
                         target, nbd = dur, False
             severities[sev] = m.SeverityLevel(sev, sv.get("label", severities[sev].label), target, nbd)
@@ -379,7 +459,7 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
         sev = s.normalise_severity(sev_text)
         if sev is None:
             c.add(doc.value["postmortems"].line, "E017", f"postmortems.required_for: '{sev_text}' is not a severity",
-                  s.did_you_mean(sev_text, m.SEVERITIES))
+                  s.severity_hint(sev_text))
         else:
             required_for.append(sev)
     policy = m.PostmortemPolicy(
@@ -390,8 +470,11 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
     )
     publish_v = _config_section(c, doc, "publish")
 
+    notify = load_channels(c, top.get("notify"), [svc.id for svc in services])
+
     config = Config(site=site, services=tuple(services), severities=severities, categories=tuple(categories),
-                    uptime=uptime, postmortems=policy, publish_kpis=publish_v.get("kpis", "internal"))
+                    uptime=uptime, postmortems=policy, publish_kpis=publish_v.get("kpis", "internal"),
+                    notify=notify)
     usable = "site" in top and "services" in top and not any(
         p.level == "error" for p in c.problems[:before]) and bool(services)
     return config, c.problems, usable or bool(services)
@@ -403,14 +486,14 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
 PARALLEL_THRESHOLD = 1500  # below this, starting worker processes costs more than it saves
 
 
-def load_file(root: Path, kind: str, path: Path) -> tuple[m.Incident | m.Maintenance | m.Postmortem | None,
-                                                            list[Problem]]:
+def load_file(root: Path, kind: str, path: Path) -> tuple[
+        m.Incident | m.Maintenance | m.Postmortem | m.Partial | None, list[Problem]]:
     """Load one content file of ``kind`` (incidents | maintenance | postmortems)."""
     rel = _rel(root, path)
     c = s.Collector(rel)
     id_ = path.stem
     text = read_text(root, path, c)
-    obj = None
+    obj: m.Incident | m.Maintenance | m.Postmortem | m.Partial | None = None
     if text is not None:
         doc, body, body_line = parse_front_matter(text, c)
         for line, message, hint in body_problems(body, body_line):
@@ -422,13 +505,18 @@ def load_file(root: Path, kind: str, path: Path) -> tuple[m.Incident | m.Mainten
                            "postmortems": "2026-03-14-api-errors.md (named after its first incident)"}[kind]
                 c.add(1, "E009", f"file name '{path.name}' is not YYYY-MM-DD-slug.md",
                       f"rename it, e.g. {example} (lowercase, digits, -)")
+            v = s.convert(c, {"incidents": s.INCIDENT, "maintenance": s.MAINTENANCE,
+                              "postmortems": s.POSTMORTEM}[kind], doc)
+            built: m.Incident | m.Maintenance | m.Postmortem | None
             if kind == "incidents":
-                v = s.convert(c, s.INCIDENT, doc)
-                obj = build_incident(id_, rel, v, doc, body)
+                built = build_incident(id_, rel, v, doc, body)
             elif kind == "maintenance":
-                obj = build_maintenance(id_, rel, s.convert(c, s.MAINTENANCE, doc), doc, body)
+                built = build_maintenance(id_, rel, v, doc, body)
             else:
-                obj = build_postmortem(id_, rel, s.convert(c, s.POSTMORTEM, doc), doc, body, body_line)
+                built = build_postmortem(id_, rel, v, doc, body, body_line)
+            obj = built
+            if obj is None:  # kept, so that rules across fields and files still check what did convert
+                obj = m.Partial(kind, id_, rel, v, _lines(doc), body, body_line)
     return obj, c.problems
 
 
@@ -447,7 +535,10 @@ def _load_all(root: Path, jobs: list[tuple[str, Path]]) -> list[tuple[object, li
     size = -(-len(jobs) // (workers * 4))
     batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        from generator.site.forked import die_with_parent
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             results = list(pool.map(_load_batch, [root] * len(batches), batches))
     except (OSError, ValueError, RuntimeError):  # no fork here, or workers refused: do it in-process
         return _load_batch(root, jobs)
@@ -541,25 +632,30 @@ def load_repository(root: Path, cache: LoadCache | None = None) -> tuple[Model, 
     root = Path(root)
     config, problems, _usable = load_config(root)
     problems.extend(theme_link_problems(root))
+    problems.extend(ignored_content_problems(root))
     jobs = [(kind, path) for kind, folder in CONTENT_DIRS.items() for path in _content_files(root, folder)]
     incidents: list[m.Incident] = []
     maintenance: list[m.Maintenance] = []
     postmortems: list[m.Postmortem] = []
     unparsed: list[str] = []
+    partial: list[m.Partial] = []
     loaded = cache.load(root, jobs) if cache is not None else _load_all(root, jobs)
     for (_kind, path), (obj, file_problems) in zip(jobs, loaded, strict=True):
         problems.extend(file_problems)
-        if obj is None:
+        if obj is None or isinstance(obj, m.Partial):
             unparsed.append(_rel(root, path))
+            if obj is not None:
+                partial.append(obj)
         elif isinstance(obj, m.Incident):
             incidents.append(obj)
         elif isinstance(obj, m.Maintenance):
             maintenance.append(obj)
-        else:
+        elif isinstance(obj, m.Postmortem):
             postmortems.append(obj)
     incidents.sort(key=lambda i: (i.started_at, i.id))
     maintenance.sort(key=lambda x: (x.scheduled_start, x.id))
     postmortems.sort(key=lambda p: p.id)
     model = Model(config=config, incidents=tuple(incidents), maintenance=tuple(maintenance),
-                  postmortems=tuple(postmortems), unparsed=tuple(sorted(unparsed)))
+                  postmortems=tuple(postmortems), unparsed=tuple(sorted(unparsed)),
+                  partial=tuple(sorted(partial, key=lambda x: x.path)))
     return model, problems

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import Any
 
 # Statuspage component words, worst last.
 IMPACTS = ("degraded_performance", "partial_outage", "major_outage")
@@ -113,6 +114,22 @@ DEFAULT_HEADINGS = (
 
 
 @dataclass(frozen=True)
+class NotifyChannel:
+    """One entry of ``notify:``: where notifications go. Secrets are only named, never held."""
+
+    type: str  # slack | teams | discord | webhook | email
+    name: str  # the channel's key in the ledger
+    url_env: str | None = None
+    secret_env: str | None = None
+    smtp_url_env: str | None = None
+    sender: str | None = None  # ``from:``
+    to: tuple[str, ...] = ()
+    services: tuple[str, ...] | None = None  # None: every service
+    timeout: timedelta = timedelta(seconds=10)
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteInfo
     services: tuple[Service, ...]
@@ -122,6 +139,7 @@ class Config:
     postmortems: PostmortemPolicy
     publish_kpis: str = "internal"  # public | internal
     path: str = "site_config.yml"
+    notify: tuple[NotifyChannel, ...] = ()
 
     def service(self, service_id: str) -> Service | None:
         for svc in self.services:
@@ -348,6 +366,28 @@ class Postmortem:
 
 
 @dataclass(frozen=True)
+class Partial:
+    """A content file with field errors: the values that did convert, so the other rules still run.
+
+    ``values`` is what :func:`generator.schema.convert` returned (list fields hold
+    ``(values, node)`` pairs, ``None`` for an entry that is not a mapping).
+    """
+
+    kind: str  # incidents | maintenance | postmortems
+    id: str
+    path: str
+    values: Mapping[str, Any]
+    lines: Mapping[str, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+
+    def entries(self, key: str) -> list[Mapping[str, Any]]:
+        """The converted values of each mapping in list field ``key``."""
+        raw = self.values.get(key) or []
+        return [entry[0] for entry in raw if entry is not None]
+
+
+@dataclass(frozen=True)
 class Model:
     """Everything loaded: config plus content, each sorted deterministically."""
 
@@ -356,6 +396,7 @@ class Model:
     maintenance: tuple[Maintenance, ...]
     postmortems: tuple[Postmortem, ...]
     unparsed: tuple[str, ...] = ()  # content files that could not be loaded (their problems say why)
+    partial: tuple[Partial, ...] = ()  # those of them whose front-matter parsed: what did convert
 
     def incident(self, incident_id: str) -> Incident | None:
         return self._incidents_by_id.get(incident_id)

@@ -168,6 +168,31 @@ PUBLISH = Schema("publish", "`publish:` what the public site shows.", (
     Field("kpis", "enum", "public | internal: whether /kpis/ is on the public site.", choices=("public", "internal")),
 ))
 
+# ---------------------------------------------------------------- notify:
+
+NOTIFY_TYPES = ("slack", "teams", "discord", "webhook", "email")
+ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+# Plausible, not RFC 5322: one @, no spaces or angle brackets, a dot in the domain.
+EMAIL_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+
+NOTIFY_CHANNEL = Schema("notify channel", "One entry of `notify:`: where `statuspress notify` sends what changed. "
+                        "Secrets are never written here, only the names of the environment variables that hold them.", (
+    Field("type", "enum", "slack (incoming webhook) | teams (Workflows webhook) | discord (channel webhook) | "
+          "webhook (JSON in Statuspage's webhook shape) | email (SMTP).", required=True, choices=NOTIFY_TYPES),
+    Field("name", "slug", "Key of this channel in the ledger (lowercase, digits, -); default `<type>-<variable>`. "
+          "Renaming it makes the channel new: it then gets the events of the last --max-age again."),
+    Field("url_env", "env_name", "Environment variable holding the webhook URL, e.g. SLACK_WEBHOOK_URL.",
+          when="required for slack, teams, discord and webhook"),
+    Field("secret_env", "env_name", "Environment variable holding the key for the X-Statuspress-Signature HMAC "
+          "(webhook only)."),
+    Field("smtp_url_env", "env_name", "Environment variable holding smtp://user:password@host:587 (STARTTLS) or "
+          "smtps://user:password@host:465 (TLS).", when="required for email"),
+    Field("from", "email", "Sender address (email only).", when="required for email"),
+    Field("to", "email_list", "Recipient addresses (email only).", when="required for email"),
+    Field("services", "id_list", "Only events about these service ids (default: every service); each must exist."),
+    Field("timeout", "duration", "How long one delivery attempt may take (default 10s)."),
+))
+
 CONFIG = Schema("site_config.yml", "The status site's configuration.", (
     Field("site", "section", "Who the status page is for.", required=True),
     Field("services", "services", "The services, in display order.", required=True),
@@ -176,12 +201,13 @@ CONFIG = Schema("site_config.yml", "The status site's configuration.", (
     Field("uptime", "section", "Uptime weights and bars."),
     Field("postmortems", "section", "Post-mortem policy."),
     Field("publish", "section", "Publishing choices."),
+    Field("notify", "notify", "Channels `statuspress notify` sends to (Slack, Teams, Discord, webhook, email)."),
 ))
 
 SECTIONS: dict[str, Schema] = {"site": SITE, "uptime": UPTIME, "postmortems": POLICY, "publish": PUBLISH}
 
 CONTENT_SCHEMAS = (INCIDENT, UPDATE, MAINTENANCE, MAINTENANCE_UPDATE, POSTMORTEM, ACTION_ITEM)
-CONFIG_SCHEMAS = (CONFIG, SITE, SERVICE, SEVERITY, UPTIME, POLICY, PUBLISH)
+CONFIG_SCHEMAS = (CONFIG, SITE, SERVICE, SEVERITY, UPTIME, POLICY, PUBLISH, NOTIFY_CHANNEL)
 
 INTERNAL_FIELDS = tuple(f.name for f in INCIDENT.fields if f.internal)
 
@@ -201,8 +227,31 @@ class Collector:
 
 
 def did_you_mean(word: str, options: tuple[str, ...] | list[str]) -> str:
+    folded = [o for o in options if o.casefold() == word.casefold()]
+    if folded:  # only the case differs: that is the answer, whatever the edit distance says
+        return f"did you mean '{folded[0]}'?"
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(options)}"
+
+
+# Words people use for a severity: a hint only, never accepted (the scale must stay explicit).
+SEVERITY_WORDS = {"critical": "SEV-1", "urgent": "SEV-1", "major": "SEV-2", "high": "SEV-2",
+                  "moderate": "SEV-3", "medium": "SEV-3", "minor": "SEV-4", "low": "SEV-4"}
+
+
+def severity_hint(word: str) -> str:
+    """What to write instead of an unknown severity."""
+    scale = "severities are SEV-1 (most severe) to SEV-4; P1..P4 are aliases"
+    key = word.strip().casefold()
+    if key in SEVERITY_WORDS:
+        return f"did you mean '{SEVERITY_WORDS[key]}'? ({scale})"
+    if re.fullmatch(r"(?:sev-?|p)[0-9]+", key):  # SEV-0, SEV-5, P0: a number off the scale, not a typo
+        return f"{word.strip()} is not on the scale: {scale}"
+    close = difflib.get_close_matches(word.strip().upper(), list(m.SEVERITIES), n=2, cutoff=0.6)
+    ratio = [difflib.SequenceMatcher(None, word.strip().upper(), c).ratio() for c in close]
+    if len(close) == 2 and ratio[0] == ratio[1]:  # "SEV-l" is as close to SEV-4 as to SEV-1: do not guess
+        close = []
+    return (f"did you mean '{close[0]}'? " if close else "") + f"({scale})"
 
 
 def _type_error(c: Collector, y: Y, f: Field, wanted: str, where: str) -> None:
@@ -212,6 +261,8 @@ def _type_error(c: Collector, y: Y, f: Field, wanted: str, where: str) -> None:
 
 # C0 and C1 controls other than tab and line breaks.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Bidirectional controls: one unclosed override in a title reverses the text after it on the page.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _text(c: Collector, y: Y, f: Field, where: str) -> str | None:
@@ -226,6 +277,11 @@ def _text(c: Collector, y: Y, f: Field, where: str) -> str | None:
     if bad:  # only reachable through YAML escapes ("\x08"); pages, feeds and XML cannot carry it
         c.add(y.line, "E019", f"{where}{f.name} contains the control character U+{ord(bad.group()):04X}",
               "remove it")
+        return None
+    bidi = BIDI_CONTROLS.search(text)
+    if bidi:
+        c.add(y.line, "E019", f"{where}{f.name} contains the bidirectional control U+{ord(bidi.group()):04X}, "
+              "which can reorder the text shown after it", "remove it: plain-text fields are shown as written")
         return None
     if f.max_len and len(text) > f.max_len:
         c.add(y.line, "E019", f"{where}{f.name} is {len(text)} characters, more than {f.max_len}",
@@ -287,8 +343,7 @@ def _severity(c: Collector, y: Y, f: Field, where: str) -> Any:
         return None
     sev = normalise_severity(y.value)
     if sev is None:
-        c.add(y.line, "E017", f"{where}{f.name} '{y.value}' is not a severity",
-              did_you_mean(y.value, m.SEVERITIES) + " (P1..P4 are aliases)")
+        c.add(y.line, "E017", f"{where}{f.name} '{y.value}' is not a severity", severity_hint(y.value))
     return sev
 
 
@@ -341,7 +396,7 @@ def _list_of(c: Collector, y: Y, f: Field, where: str) -> Any:
     if y.kind != "seq":
         _type_error(c, y, f, "a list", where)
         return None
-    out = []
+    out: list[tuple[dict[str, Any], Y] | None] = []
     assert f.item is not None
     for i, item in enumerate(y.value):
         sub_where = f"{where}{f.name}[{i + 1}]."
@@ -387,6 +442,34 @@ def _duration(c: Collector, y: Y, f: Field, where: str) -> Any:
         return None
 
 
+def _env_name(c: Collector, y: Y, f: Field, where: str) -> Any:
+    text = _text(c, y, f, where)
+    if text is not None and not ENV_NAME.match(text):
+        c.add(y.line, "E072", f"{where}{f.name} '{text}' is not an environment variable name",
+              "name the variable, e.g. SLACK_WEBHOOK_URL (A-Z, 0-9, _), and keep its value out of the repository")
+        return None
+    return text
+
+
+def _email(c: Collector, y: Y, f: Field, where: str) -> Any:
+    text = _text(c, y, f, where)
+    if text is not None and not EMAIL_ADDRESS.match(text):
+        c.add(y.line, "E073", f"{where}{f.name} '{text}' is not an email address", "write e.g. status@example.com")
+        return None
+    return text
+
+
+def _email_list(c: Collector, y: Y, f: Field, where: str) -> Any:
+    items = [y] if y.kind == "str" else y.value if y.kind == "seq" else None
+    if items is None:
+        _type_error(c, y, f, "a list of email addresses", where)
+        return None
+    out = [_email(c, item, Field(f"{f.name}[]", "email", ""), where) for item in items]
+    if not items:
+        c.add(y.line, "E010", f"{where}{f.name} lists no address", "name at least one recipient")
+    return tuple(a for a in out if a is not None) if all(out) and items else None
+
+
 def _passthrough(c: Collector, y: Y, f: Field, where: str) -> Any:
     return y  # sections and service lists are converted by the config loader
 
@@ -419,6 +502,10 @@ CONVERTERS: dict[str, Callable[[Collector, Y, Field, str], Any]] = {
     "section": _passthrough,
     "services": _passthrough,
     "severities": _passthrough,
+    "notify": _passthrough,
+    "env_name": _env_name,
+    "email": _email,
+    "email_list": _email_list,
 }
 
 

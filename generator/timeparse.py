@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+# [0-9], not \d: \d also matches Arabic-Indic and other digits, which RFC 3339 does not allow.
 _TS = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?P<frac>\.\d+)?)?"
-    r"(?P<tz>[Zz]|[+-]\d{2}:\d{2}|[+-]\d{4}|[+-]\d{2})?$"
+    r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?P<h>[0-9]{2}):(?P<m>[0-9]{2})(?::(?P<s>[0-9]{2})(?P<frac>\.[0-9]+)?)?"
+    r"(?P<tz>[Zz]|[+-][0-9]{2}:[0-9]{2}|[+-][0-9]{4}|[+-][0-9]{2})?$"
 )
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d)\s*$")
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_DURATION = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(s|m|min|h|d)\s*$")
 # Dates outside these years are typos, and near year 1 or 9999 date arithmetic
 # (time zones, windows, deadlines) would overflow instead of reporting a problem.
 MIN_YEAR, MAX_YEAR = 1970, 9000

@@ -15,14 +15,20 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-# A file every statuspress build writes: its presence tells us an existing
-# folder is a previous build that we may replace (and not, say, someone's docs).
-BUILD_MARKER = "sitemap.xml"
+# A file every statuspress build writes into the site: its presence tells us an
+# existing folder is a previous build that we may replace (and not, say, someone's
+# docs). Builds before it existed are recognised by three things only a statuspress
+# site has together (LEGACY_BUILD), so upgrading needs no manual step.
+BUILD_MARKER = ".statuspress-site"
+MARKER_TEXT = b"This folder is a site built by statuspress; each build replaces it as a whole.\n"
+LEGACY_BUILD = ("sitemap.xml", "api/v2/summary.json", "feeds/incidents.rss")
 
 
 class OutputError(Exception):
@@ -58,12 +64,20 @@ def check_output_dir(out: Path, repo_root: Path) -> Path:
     if target.exists() or target.is_symlink():
         if target.is_symlink() or not target.is_dir():
             raise OutputError(f"--out {out} exists and is not a folder; remove it or choose another path")
-        if any(target.iterdir()) and not (target / BUILD_MARKER).is_file():
+        if any(target.iterdir()) and not is_previous_build(target):
             raise OutputError(
-                f"--out {out} is not empty and is not a previous statuspress build (no {BUILD_MARKER}); "
-                "choose an empty or new folder"
+                f"--out {out} is not empty and is not a previous statuspress build (no {BUILD_MARKER} file); "
+                "choose an empty or new folder; a build would replace everything in it"
             )
     return target
+
+
+def is_previous_build(folder: Path) -> bool:
+    """A folder statuspress built: it has the marker, or (built by a version before the marker) all of LEGACY_BUILD."""
+    marker = folder / BUILD_MARKER
+    if marker.is_file() and not marker.is_symlink():
+        return True
+    return all((folder / part).is_file() and not (folder / part).is_symlink() for part in LEGACY_BUILD)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -119,22 +133,24 @@ def write_atomically(out: Path, fill: Callable[[Path], None], repo_root: Path, k
     spare = spare_dir(target) if keep_spare else None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        clear_litter(target)
         if spare is not None and spare.is_dir() and not spare.is_symlink():
             tmp = spare
         else:
-            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+            tmp = Path(tempfile.mkdtemp(prefix=_building_prefix(target), dir=target.parent))
     except OSError as exc:
         raise OutputError(f"--out {out}: cannot create a folder beside it ({exc.strerror or exc}); "
                           "choose a writable folder") from None
     try:
         fill(tmp)
+        (tmp / BUILD_MARKER).write_bytes(MARKER_TEXT)
         _publish_permissions(tmp)
         if target.exists():
             if _exchange(tmp, target):
                 # ``tmp`` now holds the previous build.
                 _retire(tmp, spare)
                 return target
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-", dir=target.parent))
             os.rmdir(old)
             os.rename(target, old)
             try:
@@ -152,6 +168,56 @@ def write_atomically(out: Path, fill: Callable[[Path], None], repo_root: Path, k
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _building_prefix(target: Path) -> str:
+    # The builder's process id is in the name, so a later build can tell a folder left by a
+    # killed build (its process is gone) from one that another build is filling right now.
+    return f".{target.name}.building-{os.getpid()}-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+_LITTER = re.compile(r"^\.(?P<name>.+)\.(?:building|old)-(?:(?P<pid>[0-9]+)-)?[A-Za-z0-9_]{8}$")
+LEGACY_LITTER_AGE = 6 * 3600  # folders from versions without a pid in the name: left alone for six hours
+
+
+def clear_litter(target: Path) -> list[Path]:
+    """Remove temporary folders that killed builds of ``target`` left beside it; return them.
+
+    Only our own names (``.<out>.building-<pid>-XXXXXXXX``, ``.<out>.old-...``) are
+    touched, only when the process that made them is gone (or, for names without a
+    process id, from older versions, when they are hours old), and only real folders.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _LITTER.match(entry.name)
+        if not match or match["name"] != target.name or entry.is_symlink() or not entry.is_dir():
+            continue
+        if match["pid"] is not None:
+            if int(match["pid"]) == os.getpid() or _alive(int(match["pid"])):
+                continue
+        else:
+            try:
+                if time.time() - entry.stat().st_mtime < LEGACY_LITTER_AGE:
+                    continue
+            except OSError:
+                continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
 
 
 def _retire(previous: Path, spare: Path | None) -> None:

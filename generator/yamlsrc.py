@@ -8,6 +8,7 @@ duplicate keys and aliases are reported, not silently resolved or expanded.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,13 @@ _BOOL = {"true": True, "false": False, "yes": True, "no": False, "on": True, "of
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$")
 _NULL = {"", "~", "null", "Null", "NULL"}
+# Python refuses to turn longer digit strings into an int (CVE-2020-10735); no field needs one.
+MAX_INT_DIGITS = min(sys.get_int_max_str_digits() or 4300, 4300)
+# YAML 1.1 readers (PyYAML, libyaml) end a line at these; editors, git and Markdown do not. One
+# of them in a comment could end the front-matter for one reader and not another, and every
+# line number after it would be off: they are refused, and parsed as spaces so the rest checks.
+YAML_ONLY_BREAKS = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR", "\x85": "NEXT LINE"}
+_YAML_ONLY_BREAK = re.compile("[\u2028\u2029\x85]")
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
@@ -64,6 +72,8 @@ def _scalar(event: yaml.ScalarEvent, line_offset: int) -> Y:
     if low in ("true", "false"):
         return Y(_BOOL[low], line, "bool", text)
     if _INT.match(text):
+        if len(text) > MAX_INT_DIGITS:  # reported by parse_yaml; kept as text so the rest still checks
+            return Y(text, line, "str", text)
         return Y(int(text.replace("_", "")), line, "int", text)
     if _FLOAT.match(text) and any(c.isdigit() for c in text):
         try:
@@ -93,6 +103,14 @@ def parse_yaml(text: str, line_offset: int = 0) -> tuple[Y | None, list[YamlIssu
     the moment they appear, so nothing can expand, and sizes are bounded.
     """
     issues: list[YamlIssue] = []
+    for match in _YAML_ONLY_BREAK.finditer(text):
+        ch = match.group()
+        issues.append(YamlIssue("E019", text.count("\n", 0, match.start()) + 1 + line_offset,
+                                f"contains U+{ord(ch):04X} ({YAML_ONLY_BREAKS[ch]}), which YAML readers take as a "
+                                "line break and editors do not",
+                                f"remove it (write it as \\u{ord(ch):04X} inside double quotes if you mean it)"))
+    if issues:
+        text = _YAML_ONLY_BREAK.sub(" ", text)
     stack: list[tuple[Y, str | None]] = []  # open containers, and for maps the key waiting for its value
     root: Y | None = None
     nodes = 0
@@ -148,7 +166,12 @@ def parse_yaml(text: str, line_offset: int = 0) -> tuple[Y | None, list[YamlIssu
                     return None, [YamlIssue("E003", line_of(event), "YAML is too large or too deeply nested for a "
                                             "content file", "keep front-matter small and flat")]
             if isinstance(event, yaml.ScalarEvent):
-                attach(_scalar(event, line_offset), event)
+                scalar = _scalar(event, line_offset)
+                if scalar.kind == "str" and not event.style and len(scalar.raw) > MAX_INT_DIGITS \
+                        and _INT.match(scalar.raw):
+                    issues.append(YamlIssue("E016", scalar.line, f"a number of {len(scalar.raw)} digits, more than "
+                                            f"{MAX_INT_DIGITS}", "shorten it, or quote it if it is text"))
+                attach(scalar, event)
             elif isinstance(event, yaml.MappingStartEvent):
                 stack.append((Y({}, line_of(event), "map"), None))
             elif isinstance(event, yaml.SequenceStartEvent):
@@ -177,7 +200,7 @@ _QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?[\w-]+:\s*(["'])(.*)$""")
 
 def _unclosed_quote_line(text: str, before: int) -> int | None:
     """The first line up to ``before`` whose quoted value never closes on that line."""
-    for number, line in enumerate(text.splitlines()[:before], start=1):
+    for number, line in enumerate(text.split("\n")[:before], start=1):
         match = _QUOTED_VALUE.match(line)
         if match:
             quote, rest = match.groups()
@@ -197,12 +220,35 @@ class SplitFile:
     body_first_line: int
 
 
+_FILE_LINES = re.compile(r"[^\n]*\n|[^\n]+\Z")
+OPENING = ("---",)
+CLOSING = ("---", "...")  # YAML's own end-of-document marker closes front-matter too
+
+
+def file_lines(text: str) -> list[str]:
+    """Lines with their endings. Only ``\\n`` (and so ``\\r\\n``) ends a line, as in git and editors."""
+    return _FILE_LINES.findall(text)
+
+
+def delimiter(line: str) -> str:
+    """A line as compared with the front-matter markers: without its ending and trailing blanks."""
+    return line.rstrip("\n").rstrip("\r").rstrip(" \t")
+
+
+def closing_line(lines: list[str]) -> int | None:
+    """Index of the line that closes the front-matter opened by ``lines[0]``; None if it is not closed.
+
+    The one rule for ``validate``, ``build`` and the authoring commands.
+    """
+    if not lines or delimiter(lines[0]) not in OPENING:
+        return None
+    return next((i for i in range(1, len(lines)) if delimiter(lines[i]) in CLOSING), None)
+
+
 def split_front_matter(text: str) -> SplitFile | None:
     """Return None when the file does not open with a ``---`` line and close it again."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
+    lines = file_lines(text)
+    i = closing_line(lines)
+    if i is None:
         return None
-    for i in range(1, len(lines)):
-        if lines[i].rstrip("\r\n").rstrip() in ("---", "..."):
-            return SplitFile("".join(lines[1:i]), 2, "".join(lines[i + 1:]), i + 2)
-    return None
+    return SplitFile("".join(lines[1:i]), 2, "".join(lines[i + 1:]), i + 2)

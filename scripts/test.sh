@@ -24,6 +24,8 @@ have java || missing+=(default-jre-headless)
 [[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
 have npm || missing+=(nodejs npm)
 have git || missing+=(git)
+# The notification tests make a TLS certificate for their SMTP server.
+have openssl || missing+=(openssl)
 # Playwright's bundled Node.js (the driver that talks to Chromium) links libatomic.
 /sbin/ldconfig -p 2>/dev/null | grep -q 'libatomic\.so\.1' || missing+=(libatomic1)
 have python3 || missing+=(python3 python3-venv)

@@ -632,14 +632,14 @@ def test_docs_authoring_examples_match_real_output(repo: Path) -> None:
              "--started-at", "2026-03-14T09:12:00Z", "--detected-at", "2026-03-14T09:15:00Z", "--now", T0, *r)
     assert inc.read_text() == blocks[0]
     ok("update", inc.stem, "--status", "identified", "-m", "A bad deploy is being rolled back.",
-       "--service", "api=partial_outage", "--eta", "2026-03-14T10:30:00Z", "--now", T_LATER, *r)
+       "--service", "api=partial_outage", "--eta", "+45m", "--now", T_LATER, *r)
     ok("update", inc.stem, "--status", "monitoring", "-m", "The rollback is complete; error rates are falling.",
        "--now", "2026-03-14T10:02:00Z", *r)
     ok("resolve", inc.stem, "-m", "Error rates are back to normal.", "--now", T_END, *r)
     assert inc.read_text() == blocks[1]
     pm = ok("new", "postmortem", inc.stem, "--author", "sre-team", "--now", "2026-03-15T09:00:00Z", *r)
     assert pm.read_text() == blocks[2]
-    mw = ok("new", "maintenance", "Database upgrade", "--start", "2026-04-02T22:00:00Z", "--end", "2026-04-02T23:30:00Z",
+    mw = ok("new", "maintenance", "Database upgrade", "--start", "2027-04-02T22:00:00Z", "--end", "2027-04-02T23:30:00Z",
             "--service", "api", "--service", "dashboard=degraded_performance", "--now", "2026-03-20T10:00:00Z", *r)
     assert mw.read_text() == blocks[3]
     assert problems(repo, "2026-03-20T10:00:00Z") == []

@@ -46,9 +46,19 @@ WRITE_ALLOWED = {
     ("release.yml", "publish"): {"id-token"},
     ("release.yml", "github-release"): {"contents"},
 }
+# And --strict on pull requests (this repository's example content keeps warnings on purpose).
+REPO_VALIDATE = "run: statuspress validate --format github"
+SCAFFOLD_PR_VALIDATE = "run: statuspress validate --strict --format github"
 
 # Commands from the SPEC's CLI table: a workflow may only call these.
-SPEC_COMMANDS = {"init", "new", "update", "resolve", "validate", "build", "serve", "uptime", "kpis", "diff"}
+SPEC_COMMANDS = {"init", "new", "update", "resolve", "validate", "build", "serve", "uptime", "kpis", "diff", "notify"}
+
+# The deploy workflow's notify job, between these lines, is commented out in the scaffold.
+NOTIFY_BEGIN, NOTIFY_END = "  # notify:begin\n", "  # notify:end\n"
+SCAFFOLD_NOTIFY_INTRO = (
+    "  # Uncomment this job (remove the first '# ' of each line) once notify: in site_config.yml\n"
+    "  # names a channel and its secrets are set: see docs/deploy.md#notifications.\n"
+)
 
 SHA_PIN = re.compile(r"^\s*(?:-\s*)?uses:\s*(?P<action>[^@\s]+)@(?P<ref>\S+)(?P<comment>.*)$")
 VERSION_COMMENT = re.compile(r"^\s*#\s*v\d+\.\d+\.\d+\s*$")
@@ -243,7 +253,37 @@ def test_same_action_same_pin_everywhere() -> None:
         "actions/download-artifact",
         "pypa/gh-action-pypi-publish",
         "astral-sh/setup-uv",
+        "actions/cache/restore",
+        "actions/cache/save",
     }
+
+
+def comment_out_notify(text: str) -> str:
+    """The scaffold's form of a workflow: the notify job commented out until it is configured."""
+    if NOTIFY_BEGIN not in text:
+        return text
+    head, rest = text.split(NOTIFY_BEGIN)
+    block, tail = rest.split(NOTIFY_END)
+    lines = ["#\n" if not line.strip() else "# " + line for line in block.splitlines(keepends=True)]
+    return head + NOTIFY_BEGIN + SCAFFOLD_NOTIFY_INTRO + "".join(lines) + NOTIFY_END + tail
+
+
+def uncomment_notify(text: str) -> str:
+    """What a user gets by uncommenting the scaffold's notify job."""
+    head, rest = text.split(NOTIFY_BEGIN + SCAFFOLD_NOTIFY_INTRO)
+    block, tail = rest.split(NOTIFY_END)
+    lines = ["\n" if line == "#\n" else line.removeprefix("# ") for line in block.splitlines(keepends=True)]
+    return head + NOTIFY_BEGIN + "".join(lines) + NOTIFY_END + tail
+
+
+def to_scaffold(name: str, repo_text: str) -> str:
+    """A scaffolded site's copy of one of this repository's workflows."""
+    for repo_line, scaffold_line in REPO_TO_SCAFFOLD:
+        repo_text = repo_text.replace(repo_line, scaffold_line)
+    if name == "validate.yml":  # a new site's pull requests are validated with --strict
+        assert REPO_VALIDATE in repo_text
+        repo_text = repo_text.replace(REPO_VALIDATE, SCAFFOLD_PR_VALIDATE)
+    return comment_out_notify(repo_text)
 
 
 @pytest.mark.parametrize("path", SCAFFOLDED, ids=lambda p: p.name)
@@ -251,10 +291,8 @@ def test_scaffold_copy_differs_only_in_install_and_cache_key(path: Path) -> None
     repo_text = path.read_text(encoding="utf-8")
     scaffold_text = (SCAFFOLD_WORKFLOW_DIR / path.name).read_text(encoding="utf-8")
     for repo_line, _ in REPO_TO_SCAFFOLD:
-        assert repo_text.count(repo_line) == 1, repo_line
-    for repo_line, scaffold_line in REPO_TO_SCAFFOLD:
-        repo_text = repo_text.replace(repo_line, scaffold_line)
-    assert scaffold_text == repo_text
+        assert repo_line in repo_text, repo_line
+    assert scaffold_text == to_scaffold(path.name, repo_text)
 
 
 def _setup_uv_and_install(job: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -277,6 +315,11 @@ def test_deploy_and_validate_jobs_install_runtime_dependencies_only_with_a_cache
         # uv's download cache, keyed on the file that pins the versions installed; uv itself pinned.
         assert setup.get("enable-cache") is True and setup.get("cache-dependency-glob") == key, setup
         assert re.fullmatch(r"\d+\.\d+\.\d+", setup.get("version", "")), setup
+
+
+def test_notify_job_installs_as_lean_as_the_build() -> None:
+    jobs = load_workflow((WORKFLOW_DIR / "deploy.yml").read_text(encoding="utf-8"))["jobs"]
+    assert _setup_uv_and_install(jobs["notify"]) == _setup_uv_and_install(jobs["build"])
 
 
 def test_scaffolded_workflows_pin_the_release_that_made_them() -> None:
@@ -329,6 +372,41 @@ def test_release_workflow_shape() -> None:
     assert "--notes-file" in release and "--verify-tag" in release
 
 
+def test_notify_job_runs_after_deploy_with_the_ledger_cached_and_secrets_only_there() -> None:
+    text = (WORKFLOW_DIR / "deploy.yml").read_text(encoding="utf-8")
+    jobs = load_workflow(text)["jobs"]
+    job = jobs["notify"]
+    assert job["needs"] == "deploy" and job["permissions"] == {"contents": "read"}
+    steps = job["steps"]
+    uses = [s.get("uses", "").split("@")[0] for s in steps]
+    restore, notify, save = (uses.index("actions/cache/restore"), next(
+        i for i, s in enumerate(steps) if s.get("run") == "statuspress notify"), uses.index("actions/cache/save"))
+    assert restore < notify < save
+    assert steps[restore]["with"]["path"] == steps[save]["with"]["path"] == ".statuspress/notified.json"
+    assert steps[restore]["with"]["key"] == steps[save]["with"]["key"]
+    assert "${{ github.run_id }}" in steps[save]["with"]["key"]  # a new entry every run: entries are immutable
+    assert steps[save]["with"]["key"].startswith(steps[restore]["with"]["restore-keys"])
+    assert steps[save]["if"] == "${{ !cancelled() }}"  # what was delivered is kept when a channel failed
+    # Secrets reach only the notify step, as environment variables.
+    for job_id, step in _steps(load_workflow(text)):
+        has_secret = "secrets." in json.dumps(step)
+        assert has_secret == (step.get("run") == "statuspress notify"), (job_id, step.get("name"))
+    assert all(v.startswith("${{ secrets.") for v in steps[notify]["env"].values())
+
+
+def test_scaffold_notify_job_is_commented_out_and_uncomments_to_a_valid_job() -> None:
+    scaffold = (SCAFFOLD_WORKFLOW_DIR / "deploy.yml").read_text(encoding="utf-8")
+    assert "notify" not in load_workflow(scaffold)["jobs"]
+    enabled = uncomment_notify(scaffold)
+    workflow = load_workflow(enabled)
+    assert workflow["jobs"]["notify"]["needs"] == "deploy"
+    assert schema_errors(workflow) == []
+    assert invariant_problems("deploy.yml", enabled) == []
+    for repo_line, scaffold_line in REPO_TO_SCAFFOLD:
+        enabled = enabled.replace(scaffold_line, repo_line)
+    assert enabled == (WORKFLOW_DIR / "deploy.yml").read_text(encoding="utf-8")
+
+
 def test_workflows_call_only_spec_commands_with_known_options() -> None:
     calls = [
         ["statuspress", *words[1:]]
@@ -339,7 +417,7 @@ def test_workflows_call_only_spec_commands_with_known_options() -> None:
         # `statuspress ...`, or the release's `"$RUNNER_TEMP/fresh/bin/statuspress" ...`
         and words[0].strip('"').rsplit("/", 1)[-1] == "statuspress"
     ]
-    assert {call[1] for call in calls} == {"init", "validate", "build", "diff"}
+    assert {call[1] for call in calls} == {"init", "validate", "build", "diff", "notify"}
     assert {call[1] for call in calls} <= SPEC_COMMANDS
     from generator.cli import main as cli_main  # here, so a broken CLI fails this test only
 

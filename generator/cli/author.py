@@ -7,7 +7,7 @@ print the path it wrote. Refusals (AuthoringError) become exit 1 with the hint.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,8 +17,26 @@ from generator import author
 from generator.cli import main
 from generator.cli.common import NOW, now_option, resolve_now, root_option
 from generator.model import DETECTIONS, INCIDENT_STATUSES
+from generator.timeparse import TimestampError, parse_duration
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class EtaType(click.ParamType):
+    """An RFC 3339 timestamp, or ``+DURATION`` (``+45m``, ``+2h``): that long after the update's time."""
+
+    name = "TS|+DURATION"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime | timedelta:
+        if isinstance(value, datetime | timedelta):
+            return value
+        text = str(value).strip()
+        if text.startswith("+"):
+            try:
+                return parse_duration(text[1:])
+            except TimestampError as exc:
+                self.fail(f"{value!r}: {exc.message} (hint: write e.g. +45m or +2h)", param, ctx)
+        return NOW.convert(text, param, ctx)  # type: ignore[no-any-return]
 
 
 def _service(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[tuple[str, str | None]]:
@@ -97,11 +115,12 @@ def new_incident_cmd(
 @click.option("--service", "services", multiple=True, callback=_service, metavar="ID=IMPACT",
               help="Impact change from now on (degraded_performance, partial_outage or major_outage). Repeat for several.")
 @click.option("--severity", metavar="SEV-n", help="Escalate or de-escalate from now on.")
-@click.option("--eta", type=NOW, help="Expected resolution time, shown while the incident is open.")
+@click.option("--eta", type=EtaType(), help="Expected resolution, shown while the incident is open: a time "
+              "(RFC 3339) or +DURATION after now, e.g. +45m or +2h.")
 @_authoring
 def update_cmd(
     incident_id: str, status: str, message: str, services: list[tuple[str, str | None]], severity: str | None,
-    eta: datetime | None, now: datetime | None, root: Path,
+    eta: datetime | timedelta | None, now: datetime | None, root: Path,
 ) -> None:
     """Append an update to incident ID, keeping the rest of the file as it is.
 
@@ -114,8 +133,9 @@ def update_cmd(
           -m "A bad deploy is being rolled back." --service api=partial_outage
     """
     when = resolve_now(now)
+    at = when + eta if isinstance(eta, timedelta) else eta
     _run(lambda: author.update_incident(
-        root, when, incident_id, status, message, services=services, severity=severity, eta=eta,
+        root, when, incident_id, status, message, services=services, severity=severity, eta=at,
     ))
 
 

@@ -27,10 +27,27 @@ def _git(root: Path, *args: str) -> bytes:
     return done.stdout
 
 
+def _check_revision(root: Path, rev: str) -> None:
+    """Refuse a revision git does not have, saying why and what to do (git itself says nothing)."""
+    done = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+                          capture_output=True, check=False)
+    if done.returncode == 0:
+        return
+    remote, slash, branch = rev.partition("/")
+    remotes = _git(root, "remote").decode(errors="replace").split()
+    if slash and remote in remotes:
+        hint = f"fetch it first (git fetch {remote} {branch}); in GitHub Actions check out with fetch-depth: 0"
+    elif slash and not remotes:
+        hint = f"this repository has no remote '{remote}': give a local branch, tag or commit (git branch, git log --oneline)"
+    else:
+        hint = "give a branch, tag or commit that exists here (git branch -a, git log --oneline)"
+    raise click.ClickException(f"--base {rev}: git has no commit of that name in {root} (hint: {hint})")
+
+
 def extract_revision(root: Path, rev: str, into: Path) -> None:
     """Write the status repository as it was at ``rev`` into ``into`` (only what git tracked)."""
     prefix = _git(root, "rev-parse", "--show-prefix").decode().strip()
-    _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    _check_revision(root, rev)
     data = _git(root, "archive", "--format=tar", f"{rev}:{prefix}")
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         members = [m for m in tar.getmembers()

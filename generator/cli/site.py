@@ -32,6 +32,10 @@ def _check_base_url(ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt("SIGTERM")
+
+
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: site/ in the repository). Replaced atomically; never the repository itself.")
@@ -62,13 +66,21 @@ def build(out: Path | None, internal: bool, drafts: bool, base_url: str | None, 
         drafts=drafts,
         base_url=base_url,
     )
+    # SIGTERM (a cancelled CI job, `timeout`) stops the build as Ctrl-C does: the half-made
+    # folder is removed and the previous output stays as it was.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         result = build_site(options, progress=_progress(sys.stderr.isatty()))
+    except KeyboardInterrupt as exc:
+        click.echo("statuspress: build interrupted; the previous output is unchanged", err=True)
+        raise SystemExit(143 if exc.args == ("SIGTERM",) else 130) from None
     except ValidationFailed as exc:
         click.echo(str(exc), nl=False)
         raise SystemExit(1) from None
     except BuildError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if result.warnings:
         n = len(result.warnings)
         click.echo(f"{n} warning{'s' * (n != 1)} (run `statuspress validate` to see them)", err=True)
@@ -97,6 +109,7 @@ def serve(host: str, port: int, internal: bool, drafts: bool, now, root: Path) -
       statuspress serve --port 8000 --drafts
     """
     from generator.site.build import BuildError, BuildOptions, SiteBuilder, ValidationFailed
+    from generator.site.mkdocs_backend import ServeError
     from generator.site.mkdocs_backend import serve as serve_site
 
     fixed_now: datetime | None = resolve_now(now) if now is not None else None
@@ -127,6 +140,10 @@ def serve(host: str, port: int, internal: bool, drafts: bool, now, root: Path) -
     try:
         site_dir.mkdir()
         serve_site(rebuild, watch, site_dir, host=host, port=port)
+    except ServeError as exc:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc} (hint: choose another port with --port, e.g. "
+            f"--port {port + 1 if port < 65535 else 8000}, or check --host)") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(scratch, ignore_errors=True)

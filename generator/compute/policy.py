@@ -29,7 +29,8 @@ def longest_major_outage(incident: Incident, now: datetime | None = None) -> tup
     until = now if now is not None else incident.last_update_at
     best: tuple[str | None, timedelta] = (None, timedelta(0))
     for sid, pieces in incident.impact_segments(until).items():
-        run_start = run_end = None
+        run_start: datetime | None = None
+        run_end: datetime | None = None
         for start, end, impact in pieces:
             if impact != "major_outage":
                 continue
@@ -37,6 +38,7 @@ def longest_major_outage(incident: Incident, now: datetime | None = None) -> tup
                 run_end = end
             else:
                 run_start, run_end = start, end
+            assert run_start is not None and run_end is not None  # both set just above
             if run_end - run_start > best[1]:
                 best = (sid, run_end - run_start)
     return best

@@ -249,9 +249,9 @@ def compute_uptime(
                 "month": (to_us(this_month_start), to_us(this_month_end), now_us),
             }
             allowed_share = error_share(svc.slo)
-            for label, (a, b_allowed, b_used) in spans.items():
-                allowed = allowed_share * hist.tracked_us(a, b_allowed) / US_PER_MINUTE
-                consumed = hist.weighted_us(a, b_used) / US_PER_MINUTE
+            for label, (start_us, b_allowed, b_used) in spans.items():
+                allowed = allowed_share * hist.tracked_us(start_us, b_allowed) / US_PER_MINUTE
+                consumed = hist.weighted_us(start_us, b_used) / US_PER_MINUTE
                 budgets[label] = Budget(label, svc.slo, allowed, consumed, allowed - consumed)
         out[sid] = ServiceUptime(
             service_id=sid,

@@ -316,10 +316,10 @@ def _draw_durations(chart: Chart) -> bytes:
         body.append(f'<path class="sp-ink" d="M{_n(left - 4)} {_n(centre)}H{_n(left)}"/>')
         body.append(_text(left - 8, centre + 4, severity, "end"))
         spread = min(row_height * 0.12, 8.0)
-        for i, seconds in enumerate(vals):
+        for i, value in enumerate(vals):
             # Deterministic spread instead of random jitter: same data, same picture.
             y = centre + ((i % 5) - 2) * spread
-            body.append(f'<use href="#{pid}-m{si}" x="{_n(x_of(seconds))}" y="{_n(y)}"/>')
+            body.append(f'<use href="#{pid}-m{si}" x="{_n(x_of(value))}" y="{_n(y)}"/>')
         if len(vals) >= MIN_N_MEDIAN:
             # Same rule as the tables: no median below n=10.
             mid = x_of(median(list(vals)))

@@ -13,8 +13,12 @@ whose rebuilds have little to do anyway), and runs in-process otherwise.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
+import re
+import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -40,6 +44,66 @@ def fork_safe() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child: make sure it ends when ``parent`` does, even on ``kill -9``.
+
+    On Linux the kernel sends the child SIGKILL when its parent dies
+    (``prctl(PR_SET_PDEATHSIG)``); a child left behind would otherwise block
+    forever, holding memory and the output folder. The check after it covers a
+    parent that died before the call took effect. Elsewhere a killed build's
+    children finish their share of work, find no one waiting and exit.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_RESULT_PREFIX = "statuspress-worker-"
+_RESULT_FILE = re.compile(rf"^{_RESULT_PREFIX}(?P<pid>[0-9]+)-[A-Za-z0-9_]+\.pickle$")
+_litter_cleared = False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clear_result_litter(folder: str | None = None) -> int:
+    """Delete result files that workers of killed builds left in the temp folder; return how many.
+
+    Each file carries the process id of the build that made it; only files whose
+    build is gone are touched.
+    """
+    folder = folder or tempfile.gettempdir()
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        match = _RESULT_FILE.match(name)
+        if match and int(match["pid"]) != os.getpid() and not _alive(int(match["pid"])):
+            try:
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
 def _picklable(exc: BaseException) -> BaseException:
     try:
         pickle.loads(pickle.dumps(exc))
@@ -52,7 +116,12 @@ class Forked(Generic[T]):
     """``fn()`` running in a forked child; :meth:`result` waits for it and returns (or raises) what it did."""
 
     def __init__(self, fn: Callable[[], T]) -> None:
-        fd, path = tempfile.mkstemp(prefix="statuspress-worker-", suffix=".pickle")
+        global _litter_cleared
+        if not _litter_cleared:
+            _litter_cleared = True
+            clear_result_litter()
+        parent = os.getpid()
+        fd, path = tempfile.mkstemp(prefix=f"{_RESULT_PREFIX}{parent}-", suffix=".pickle")
         os.close(fd)
         self._path = path
         self._done = False
@@ -60,6 +129,7 @@ class Forked(Generic[T]):
         if pid == 0:  # the child: it must never return into the caller's stack
             status = 1
             try:
+                die_with_parent(parent)
                 try:
                     payload: tuple[bool, object] = (True, fn())
                 except BaseException as exc:  # handed to the parent, which raises it

@@ -1086,6 +1086,10 @@ def render_site(
     Renderer().render(pages, files, nav, settings, site_dir, now)
 
 
+class ServeError(Exception):
+    """The preview server cannot listen (port taken, host unknown); ``str()`` says why."""
+
+
 def serve(
     rebuild: Callable[[Path], None],
     watch: Sequence[Path],
@@ -1105,6 +1109,25 @@ def serve(
         rebuild(site_dir)
 
     server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
+    # Listen before the first build, so a taken port or unknown host is reported before
+    # anything says "serving"; serve() would bind again, so it is told not to.
+    try:
+        server.server_bind()
+        server.server_activate()
+    except OSError as exc:
+        server.server_close()
+        raise ServeError(exc.strerror or str(exc)) from None
+    server.server_bind = server.server_activate = lambda: None  # type: ignore[method-assign]
+    app = server.serve_request
+
+    def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        # A NUL in the path (GET /%00) cannot name a file: open() would raise inside the server.
+        if "\x00" in environ.get("PATH_INFO", ""):
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"400 Bad Request: the path holds a NUL character\n"]
+        return app(environ, start_response)
+
+    server.set_app(guarded)
     for path in watch:
         if path.exists():
             server.watch(str(path))

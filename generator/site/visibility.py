@@ -9,7 +9,7 @@ internal post-mortem" is written once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -77,6 +77,10 @@ class SiteContext:
             # A naive "now" would make every comparison with content ambiguous.
             raise ValueError("SiteContext.now must be timezone-aware")
         object.__setattr__(self, "now", self.now.astimezone(UTC))
+        if not self.internal:
+            # Everything a public build computes (KPIs, policy counts, search) starts from public
+            # data only, so no internal field or hidden post-mortem can move a public figure.
+            object.__setattr__(self, "model", public_model(self.model, self.drafts))
         if not self.base_url.endswith("/"):
             object.__setattr__(self, "base_url", self.base_url + "/")
 
@@ -203,6 +207,40 @@ class SiteContext:
                 times.append(pm.published_at)
         past = [t for t in times if t <= self.now]
         return max(past) if past else self.now
+
+
+# The public copy of each incident, kept while the incident object is alive (``serve`` reuses
+# unchanged incidents, and their pages, by identity): original id -> (original, copy).
+_PUBLIC_COPIES: dict[int, tuple[Incident, Incident]] = {}
+
+
+def public_incident(inc: Incident) -> Incident:
+    """``inc`` without its internal fields (the same object if it has none)."""
+    if not (inc.novel or inc.commander is not None or inc.error_messages):
+        return inc
+    kept = _PUBLIC_COPIES.get(id(inc))
+    if kept is not None and kept[0] is inc:
+        return kept[1]
+    copy = replace(inc, novel=False, commander=None, error_messages=())
+    _PUBLIC_COPIES[id(inc)] = (inc, copy)
+    return copy
+
+
+def public_model(model: Model, drafts: bool = False) -> Model:
+    """What a public build may know: incidents without internal fields, public post-mortems only.
+
+    ``drafts``: draft and in-review post-mortems stay (a preview), internal ones never.
+    """
+    incidents = tuple(public_incident(inc) for inc in model.incidents)
+    live = {id(inc) for inc in model.incidents}
+    for key in [k for k in _PUBLIC_COPIES if k not in live]:
+        del _PUBLIC_COPIES[key]
+    postmortems = tuple(pm for pm in model.postmortems
+                        if pm.visibility == "public" and (pm.status == "published" or drafts))
+    if len(postmortems) == len(model.postmortems) and all(a is b for a, b in zip(incidents, model.incidents,
+                                                                                   strict=True)):
+        return model
+    return replace(model, incidents=incidents, postmortems=postmortems)
 
 
 def _incident_times(inc: Incident) -> list[datetime]:

@@ -14,6 +14,7 @@ from generator.load import CONFIG_FILE, LoadCache, load_repository
 from generator.model import Model, Problem
 from generator.validate.crossfile import crossfile_rules
 from generator.validate.lifecycle import incident_rules, maintenance_rules
+from generator.validate.partial import partial_rules
 from generator.validate.postmortem import policy_rules, postmortem_rules
 
 
@@ -27,6 +28,7 @@ def validate_model(model: Model, now: datetime, strict: bool = False, config_usa
     for pm in model.postmortems:
         problems.extend(postmortem_rules(pm, model, now))
     problems.extend(policy_rules(model, now))
+    problems.extend(partial_rules(model, now, config_usable))
     return finish(problems, strict)
 
 

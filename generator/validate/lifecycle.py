@@ -7,6 +7,10 @@ from datetime import datetime
 from generator.model import Incident, Maintenance, Problem
 from generator.timeparse import format_timestamp
 
+# Each pair must be in order; a breach names both fields.
+TIME_PAIRS = (("started_at", "detected_at"), ("detected_at", "acknowledged_at"), ("acknowledged_at", "resolved_at"),
+              ("detected_at", "resolved_at"), ("started_at", "mitigated_at"), ("mitigated_at", "resolved_at"))
+
 
 def _p(obj: Incident | Maintenance, key: str, code: str, message: str, hint: str) -> Problem:
     return Problem(obj.path, obj.lines.get(key, 1), code, message, hint)
@@ -18,10 +22,7 @@ def incident_rules(inc: Incident, now: datetime) -> list[Problem]:
         "started_at": inc.started_at, "detected_at": inc.detected_at, "acknowledged_at": inc.acknowledged_at,
         "mitigated_at": inc.mitigated_at, "resolved_at": inc.resolved_at,
     }
-    # Each pair must be in order; a breach names both fields.
-    pairs = [("started_at", "detected_at"), ("detected_at", "acknowledged_at"), ("acknowledged_at", "resolved_at"),
-             ("detected_at", "resolved_at"), ("started_at", "mitigated_at"), ("mitigated_at", "resolved_at")]
-    for early, late in pairs:
+    for early, late in TIME_PAIRS:
         a, b = fields[early], fields[late]
         if a is not None and b is not None and a > b:
             out.append(_p(inc, late, "E030", f"{late} ({format_timestamp(b)}) is before {early} ({format_timestamp(a)})",

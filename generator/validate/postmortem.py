@@ -23,9 +23,41 @@ _VERB_LIKE_ENDINGS = ("ing", "ed")
 _IMPERATIVE_S = {"address", "access", "process", "assess", "discuss", "bypass", "express", "focus", "canvas"}
 
 
+# What `statuspress new postmortem` writes for the authors to replace (generator/author.py).
+_SCAFFOLD_TEXT = re.compile(r"^\s*(?:[-*]\s+)?Draft\s*[:\u2013\u2014-]", re.IGNORECASE)
+SCAFFOLD_ACTION_TITLE = "Add a check, alert or automation for the first contributing factor"
+
+
+def scaffold_leftovers(pm: Postmortem) -> list[Problem]:
+    """W062 for each place a published post-mortem still holds the scaffold's placeholder text."""
+    if pm.status != "published":
+        return []
+    out: list[Problem] = []
+    where = "a published post-mortem still holds the text `statuspress new postmortem` wrote as a placeholder"
+    fenced = False
+    for i, text in enumerate(pm.body.split("\n")):
+        if _FENCE.match(text):
+            fenced = not fenced
+        elif not fenced and _SCAFFOLD_TEXT.match(text):
+            out.append(Problem(pm.path, pm.body_line + i, "W062", f"{where}: {text.strip()[:60]!r}",
+                               "write this section, or remove the placeholder", "warning"))
+    fields = [("summary", pm.summary)] + [(f"contributing_factors[{i + 1}]", f)
+                                          for i, f in enumerate(pm.contributing_factors)]
+    for key, text in fields:
+        if _SCAFFOLD_TEXT.match(text):
+            out.append(Problem(pm.path, pm.lines.get(key, pm.lines.get(key.split("[")[0], 1)), "W062",
+                               f"{where}: {key.split('[')[0]} {text.strip()[:60]!r}", "replace it with the real text",
+                               "warning"))
+    for item in pm.action_items:
+        if item.title.strip() == SCAFFOLD_ACTION_TITLE:
+            out.append(Problem(pm.path, item.line, "W062", f"{where}: the example action item '{item.title}'",
+                               "replace it with the real follow-up work, or remove it", "warning"))
+    return out
+
+
 def body_headings(body: str) -> list[str]:
     out, fenced = [], False
-    for line in body.splitlines():
+    for line in body.split("\n"):
         if _FENCE.match(line):
             fenced = not fenced
             continue
@@ -62,7 +94,8 @@ def postmortem_rules(pm: Postmortem, model: Model, now: datetime) -> list[Proble
         if heading.lower() not in headings:
             out.append(Problem(pm.path, pm.body_line, "E050", f"missing required heading '## {heading}'",
                                f"add a '## {heading}' section to the body"))
-    if pm.status == "published" and pm.published_at is None:
+    # A published_at that is there but unusable (a date, a typo) has its own error already.
+    if pm.status == "published" and pm.published_at is None and "published_at" not in pm.lines:
         out.append(Problem(pm.path, line("status", 1), "E054", "a published post-mortem needs published_at",
                            "add 'published_at:' with the time it was published"))
     if pm.published_at is not None and pm.published_at > now:
@@ -86,11 +119,12 @@ def postmortem_rules(pm: Postmortem, model: Model, now: datetime) -> list[Proble
                                "add 'reason:' saying why it will not be done"))
 
     # Blameless lint over the prose: body lines, summary and contributing factors.
-    texts: list[tuple[int, str]] = [(pm.body_line + i, text) for i, text in enumerate(pm.body.splitlines())]
+    texts: list[tuple[int, str]] = [(pm.body_line + i, text) for i, text in enumerate(pm.body.split("\n"))]
     texts.append((line("summary", 1), pm.summary))
     for i, factor in enumerate(pm.contributing_factors):
         texts.append((line(f"contributing_factors[{i + 1}]", line("contributing_factors", 1)), factor))
     out.extend(lint_blameless(pm.path, texts, disabled_rules(pm.body)))
+    out.extend(scaffold_leftovers(pm))
     return out
 
 
@@ -106,11 +140,12 @@ def policy_rules(model: Model, now: datetime) -> list[Problem]:
             continue
         due = inc.resolved_at + timedelta(days=config.postmortems.due_days_for(inc.max_severity))
         linked = model.postmortems_for(inc.id)
+        published_at = [pm.published_at for pm in linked if pm.status == "published" and pm.published_at is not None]
         published = [pm for pm in linked if pm.status == "published" and pm.published_at is not None]
-        if any(pm.published_at <= due for pm in published):
+        if any(at <= due for at in published_at):
             continue
         if published:
-            late = min(pm.published_at for pm in published)
+            late = min(published_at)
             out.append(Problem(published[0].path, published[0].lines.get("published_at", 1), "W060",
                                f"post-mortem for {inc.id} was published {format_timestamp(late)}, after its due date "
                                f"{format_timestamp(due)}", "publish post-mortems within the policy's due_days",
