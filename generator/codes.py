@@ -72,6 +72,19 @@ CODES: dict[str, tuple[str, str]] = {
     "E072": ("not an environment variable name", "notify: names the environment variables that hold URLs and "
              "secrets (A-Z, 0-9, _, e.g. SLACK_WEBHOOK_URL); the values themselves never go in the repository."),
     "E073": ("not an email address", "notify: from and to take addresses like status@example.com."),
+    # theme and branding
+    "W080": ("theme file overrides nothing", "A template in theme/ has the name of no Material template or partial, "
+             "no bundled statuspress override and (under theme/statuspress/) no page template, so nothing uses it. "
+             "Check the spelling against the list in theme/README.md, or delete it. (Other files, such as images, "
+             "are published as they are.)"),
+    "E081": ("branding file unusable", "theme.logo, theme.favicon and theme.extra_css are paths inside the "
+             "repository to files that exist: SVG or PNG images, .css stylesheets."),
+    "E082": ("malformed colour", "Write a colour as #rrggbb or #rgb, e.g. #0b5394."),
+    "E083": ("colour too light for white text", "The header's text is white: the colour must reach 4.5:1 contrast "
+             "with white (WCAG AA). The message names a darker shade of it that does."),
+    "E084": ("announcement not one inline line", "theme.announcement is one line of Markdown with inline markup "
+             "only (links, emphasis, code): no headings, lists, quotes or raw HTML."),
+    "E085": ("support link not allowed", "theme.support_url is an https://, http:// or mailto: address."),
     # blameless lint (warnings; errors under --strict)
     "B001": ("counterfactual", "'should have', 'failed to': describe what happened and why it made sense then."),
     "B002": ("human error", "Name the condition that made the error likely, not the human."),

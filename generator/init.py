@@ -15,7 +15,6 @@ from generator import __version__
 from generator.timeparse import format_timestamp
 
 SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
-THEME = Path(__file__).resolve().parent / "theme"  # the theme shipped with statuspress
 
 
 class InitError(Exception):
@@ -86,10 +85,19 @@ def scaffold_files(now: datetime, install_spec: str | None = None) -> dict[str, 
         # A status repository pins the statuspress release it was made with.
         body = body.replace("uv pip install --system statuspress", f'uv pip install --system "{spec}"')
         files[f".github/workflows/{workflow.name}"] = body.encode()
-    for item in sorted(THEME.rglob("*")):
-        if item.is_file():
-            files[f"theme/{item.relative_to(THEME).as_posix()}"] = item.read_bytes()
+    # An empty theme/: the bundled theme is used file by file until a file here replaces one.
+    files["theme/README.md"] = theme_readme().encode()
     return files
+
+
+def theme_readme() -> str:
+    """theme/README.md for a new repository: the override points, with today's page template names."""
+    text = (SCAFFOLD / "theme-README.md").read_text(encoding="utf-8")
+    try:
+        from generator.site.templating import bundled_templates
+    except ImportError:  # pragma: no cover - page templates not available
+        return text
+    return text + "".join(f"- `{name}`\n" for name in sorted(bundled_templates()))
 
 
 def write_scaffold(target: Path, now: datetime, force: bool = False, install_spec: str | None = None) -> list[str]:

@@ -193,6 +193,24 @@ NOTIFY_CHANNEL = Schema("notify channel", "One entry of `notify:`: where `status
     Field("timeout", "duration", "How long one delivery attempt may take (default 10s)."),
 ))
 
+THEME = Schema("theme", "`theme:` branding of the site; every key is optional.", (
+    Field("logo", "repo_path", "Logo in the header: a path in the repository to an SVG or PNG file, e.g. "
+          "`branding/logo.svg`. Copied into the site."),
+    Field("favicon", "repo_path", "Browser tab icon: a path in the repository to an SVG or PNG file. Copied into "
+          "the site."),
+    Field("primary_color", "color", "Header and link colour, `#rrggbb` or `#rgb`. The header's text on it is "
+          "white, so it must reach 4.5:1 contrast with white (an error names a darker shade that does)."),
+    Field("accent_color", "color", "Colour of links under the pointer and of focused controls, `#rrggbb` or "
+          "`#rgb`; like `primary_color` it must reach 4.5:1 contrast with white."),
+    Field("extra_css", "repo_path_list", "Your own stylesheets: paths in the repository to `.css` files, loaded "
+          "after statuspress's, in this order."),
+    Field("announcement", "inline_markdown", "One line of Markdown shown at the top of every page (links, "
+          "emphasis and code only), e.g. `Planned database upgrade on **2 Dec**: [details](https://...)`.",
+          max_len=300),
+    Field("support_url", "contact_url", "A \"Contact support\" link in the header: an `https://`, `http://` or "
+          "`mailto:` address."),
+))
+
 CONFIG = Schema("site_config.yml", "The status site's configuration.", (
     Field("site", "section", "Who the status page is for.", required=True),
     Field("services", "services", "The services, in display order.", required=True),
@@ -202,12 +220,13 @@ CONFIG = Schema("site_config.yml", "The status site's configuration.", (
     Field("postmortems", "section", "Post-mortem policy."),
     Field("publish", "section", "Publishing choices."),
     Field("notify", "notify", "Channels `statuspress notify` sends to (Slack, Teams, Discord, webhook, email)."),
+    Field("theme", "section", "Branding: logo, favicon, colours, stylesheets, announcement, support link."),
 ))
 
-SECTIONS: dict[str, Schema] = {"site": SITE, "uptime": UPTIME, "postmortems": POLICY, "publish": PUBLISH}
+SECTIONS: dict[str, Schema] = {"site": SITE, "uptime": UPTIME, "postmortems": POLICY, "publish": PUBLISH, "theme": THEME}
 
 CONTENT_SCHEMAS = (INCIDENT, UPDATE, MAINTENANCE, MAINTENANCE_UPDATE, POSTMORTEM, ACTION_ITEM)
-CONFIG_SCHEMAS = (CONFIG, SITE, SERVICE, SEVERITY, UPTIME, POLICY, PUBLISH, NOTIFY_CHANNEL)
+CONFIG_SCHEMAS = (CONFIG, SITE, SERVICE, SEVERITY, UPTIME, POLICY, PUBLISH, THEME, NOTIFY_CHANNEL)
 
 INTERNAL_FIELDS = tuple(f.name for f in INCIDENT.fields if f.internal)
 
@@ -477,6 +496,11 @@ def _passthrough(c: Collector, y: Y, f: Field, where: str) -> Any:
 CONVERTERS: dict[str, Callable[[Collector, Y, Field, str], Any]] = {
     "text": _text,
     "url": _text,
+    "repo_path": _text,  # existence, place and kind: generator/site/branding.py
+    "repo_path_list": _text_list,
+    "color": _text,
+    "inline_markdown": _text,
+    "contact_url": _text,
     "slug": _text,
     "timezone": _text,
     "category": _text,

@@ -271,3 +271,23 @@ def test_context_needs_an_aware_now_and_keeps_it_in_utc():
     assert ctx.now == ts("2026-03-14T09:00:00Z") and ctx.now.tzinfo is UTC
     assert ctx.display_time(ts("2026-07-01T10:00:00Z")) == "1 Jul 2026, 12:00 CEST"
     assert not ctx.kpis_public and make_ctx(make_model(), internal=True).kpis_public
+
+
+def test_rss_description_shows_user_markup_as_text_and_loads_nothing():
+    # A reader treats an RSS description as HTML: user text inside it must arrive escaped in that HTML.
+    hostile = "Looking into it <img src=https://tracker.example/p.png> & more"
+    inc = make_incident("2026-11-26-x", title="Tracker <img src=https://tracker.example/t.png>",
+                        started="2026-11-26T10:00:00Z", updates=[upd("2026-11-26T10:00:00Z", "investigating", hostile)])
+    feeds = render_feeds(make_ctx(make_model([inc])))
+    entry = parse(feeds["feeds/incidents.rss"]).entries[0]
+    assert "<img" not in entry.summary and "tracker.example/p.png&gt;" in entry.summary
+    assert "Looking into it &lt;img src=https://tracker.example/p.png&gt; &amp; more" in entry.summary
+    # The raw XML: the description's text is HTML without an <img> element (no image loads).
+    item = etree.fromstring(feeds["feeds/incidents.rss"]).find("./channel/item")
+    description = lxml.html.fromstring(item.findtext("description"))
+    assert description.xpath("//img") == [] and "<img src=https://tracker.example/p.png>" in description.text_content()
+    assert item.findtext("title") == "Tracker <img src=https://tracker.example/t.png>"  # RSS titles are plain text
+    # Atom keeps a plain-text summary and the HTML content.
+    atom = parse(feeds["feeds/incidents.atom"]).entries[0]
+    assert atom.summary_detail.type == "text/plain" and "<img src=https://tracker.example/p.png>" in atom.summary
+    assert "<img" not in atom.content[0].value

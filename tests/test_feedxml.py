@@ -26,6 +26,7 @@ entries = st.lists(
         "id": texts, "title": texts, "link": texts, "published": moments, "updated": moments,
         "summary": maybe_empty, "content": texts,
         "categories": st.lists(st.tuples(texts, texts), max_size=3),
+        "style": st.sampled_from(["summary-and-html-description", "description-as-summary"]),
     }),
     max_size=4,
 )
@@ -49,7 +50,11 @@ def fill(fg, feed: dict, items: list[dict]):  # type: ignore[no-untyped-def]
         fe.link(href=item["link"], rel="alternate")
         fe.published(item["published"])
         fe.updated(item["updated"])
-        fe.description(item["summary"], isSummary=True)
+        if item["style"] == "summary-and-html-description":  # as the feeds call it
+            fe.summary(item["summary"])
+            fe.description(item["content"])
+        else:
+            fe.description(item["summary"], isSummary=True)
         fe.content(item["content"], type="html")
         for term, label in item["categories"]:
             fe.category(term=term, label=label)
@@ -76,7 +81,7 @@ def test_hostile_text_is_escaped_and_parses_back() -> None:
             "page": "https://e.example/", "updated": datetime(2026, 11, 26, 12, tzinfo=UTC)}
     item = {"id": "urn:1", "title": nasty, "link": "https://e.example/1", "summary": nasty, "content": f"<p>{nasty}</p>",
             "published": datetime(2026, 11, 26, 11, tzinfo=UTC), "updated": datetime(2026, 11, 26, 12, tzinfo=UTC),
-            "categories": [("t&", nasty)]}
+            "categories": [("t&", nasty)], "style": "summary-and-html-description"}
     fg = fill(FeedGenerator(), feed, [item])
     for doc in (fg.rss_str(), fg.atom_str()):
         assert b"<script" not in doc

@@ -22,7 +22,7 @@ def test_init_makes_a_repository_that_validates(tmp_path: Path) -> None:
     result = run("init", str(target), "--now", NOW_TEXT)
     assert result.exit_code == 0, result.output
     for rel in ("site_config.yml", "README.md", ".gitignore", ".github/workflows/validate.yml",
-                ".github/workflows/deploy.yml", "theme/main.html", "content/maintenance/.gitkeep"):
+                ".github/workflows/deploy.yml", "theme/README.md", "content/maintenance/.gitkeep"):
         assert (target / rel).is_file(), rel
     model, problems = check_repository(target, NOW.convert(NOW_TEXT, None, None), strict=True)
     assert problems == []
@@ -53,9 +53,10 @@ def test_init_refuses_a_file_as_target(tmp_path: Path) -> None:
 def test_init_repository_builds_with_its_own_theme(tmp_path: Path) -> None:
     target = tmp_path / "status"
     assert run("init", str(target), "--now", NOW_TEXT).exit_code == 0
-    # The new repository's theme/ is the one used: a marker put there must reach the pages.
+    # The new repository's theme/ is looked up first: a stylesheet put there replaces statuspress's.
     css = target / "theme/assets/css/statuspress.css"
-    css.write_text(css.read_text() + "\n/* local-override-marker */\n")
+    css.parent.mkdir(parents=True)
+    css.write_text("/* local-override-marker */\n")
     out = tmp_path / "site"
     result = run("build", "--root", str(target), "--out", str(out), "--now", NOW_TEXT)
     assert result.exit_code == 0, result.output

@@ -1,122 +1,56 @@
-"""The renderer's fast path for raw-HTML pages gives exactly what Python-Markdown (through MkDocs) gives."""
+"""The renderer's own work on finished HTML: table of contents, footer time, fast search indexing.
+
+Pages reach MkDocs as finished HTML (no Markdown runs in the renderer); these
+tests check what the renderer still does itself, against Material's own code.
+"""
 
 from __future__ import annotations
 
-import io
-import os
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from mkdocs.config import load_config
-from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.site import mkdocs_backend
+from generator.site.contract import Heading
+from generator.site.contract import Page as ContractPage
 from generator.site.pages import build_pages
 from generator.validate import check_repository
-from tests.site_factories import make_ctx, make_incident, make_model, make_postmortem, sample_model, ts, upd
+from tests.site_factories import make_ctx, sample_model, ts
 from tests.site_repo import EXAMPLE_NOW, REPO_ROOT
-
-
-@pytest.fixture(scope="module")
-def config(tmp_path_factory):  # type: ignore[no-untyped-def]
-    scratch = tmp_path_factory.mktemp("mkdocs")
-    (scratch / "docs").mkdir()
-    settings = mkdocs_backend.SiteSettings(name="Test", base_url="https://status.example/")
-    cfg = load_config(config_file=io.StringIO("{}"), config_file_path=os.path.join(scratch, "mkdocs.yml"),
-                      **mkdocs_backend._config_options(settings, [], scratch / "docs", scratch / "site"))
-    cfg.plugins._current_plugin = None  # File.generated reads it; outside a build nobody set it
-    return cfg
-
-
-@pytest.fixture(scope="module")
-def fast(config):  # type: ignore[no-untyped-def]
-    return mkdocs_backend._FastMarkdown(config["markdown_extensions"], config["mdx_configs"] or {})
-
-
-def _toc(items) -> list:  # type: ignore[no-untyped-def]
-    return [(i.title, i.id, i.level, _toc(i.children)) for i in items]
-
-
-def mkdocs_render(config, markdown: str) -> tuple[str, list]:  # type: ignore[no-untyped-def]
-    """What MkDocs' own Page.render makes of ``markdown``."""
-    file = File.generated(config, "page/index.md", content=markdown)
-    page = MkDocsPage(None, file, config)
-    page.markdown = markdown
-    page.render(config, Files([file]))
-    return page.content or "", _toc(page.toc)
-
-
-def fast_render(fast, markdown: str) -> tuple[str, list] | None:  # type: ignore[no-untyped-def]
-    result = fast.convert(markdown)
-    if result is None:
-        return None
-    html, tokens = result
-    return html, _toc(mkdocs_backend.get_toc(tokens))
 
 
 def _pages_of(ctx) -> list:  # type: ignore[no-untyped-def]
     return build_pages(ctx)
 
 
-def test_every_example_page_renders_the_same_both_ways(config, fast) -> None:  # type: ignore[no-untyped-def]
-    model, _ = check_repository(REPO_ROOT, ts(EXAMPLE_NOW))
-    pages = _pages_of(make_ctx(model, EXAMPLE_NOW)) + _pages_of(make_ctx(model, EXAMPLE_NOW, internal=True, drafts=True))
-    taken = 0
-    for page in pages:
-        got = fast_render(fast, page.markdown)
-        if got is not None:
-            taken += 1
-            assert got == mkdocs_render(config, page.markdown), page.path
-    # The point is speed on the many pages: every incident, service and history page takes the fast path.
-    assert taken >= len(pages) - 4
-    assert all(fast.convert(p.markdown) is not None for p in pages
-               if p.path.startswith(("incidents/", "services/", "history/")))
+def _toc(items) -> list:  # type: ignore[no-untyped-def]
+    return [(i.title, i.id, i.level, _toc(i.children)) for i in items]
 
 
-HOSTILE_BODY = """A body with *emphasis*, `code`, <b>raw</b> & an ampersand, 3 < 4 > 2.
-
-<script>alert('x')</script>
-<div onclick="x">div</div>
-
-```
-<pre> inside a fence, and a blank line:
-
-still the fence </div>
-```
-
-| a | b |
-| - | - |
-| <i>1</i> | 2 |
-
-[link](https://example.com/?a=1&b=2 "a title with > inside") and \\x02 not a control char.
-
-    indented code <span>
-
-<!-- a comment -->
-Text after a comment.
-"""
+def test_headings_nest_into_the_table_of_contents_by_level() -> None:
+    headings = (Heading(2, "a", "A & <b>"), Heading(3, "a1", "A1"), Heading(4, "a1x", "deep"), Heading(3, "a2", "A2"),
+                Heading(2, "b", "B"), Heading(4, "b-deep", "skips a level"), Heading(2, "c", "C"))
+    toc = _toc(mkdocs_backend.get_toc(mkdocs_backend.toc_tokens(headings)))
+    assert toc == [
+        ("A &amp; &lt;b&gt;", "a", 2, [("A1", "a1", 3, [("deep", "a1x", 4, [])]), ("A2", "a2", 3, [])]),
+        ("B", "b", 2, [("skips a level", "b-deep", 4, [])]),
+        ("C", "c", 2, []),
+    ]
 
 
-def test_hostile_content_renders_the_same_both_ways(config, fast) -> None:  # type: ignore[no-untyped-def]
-    inc = make_incident(
-        "2026-11-20-hostile", "<script>alert(1)</script> & \"quotes\" 'single' <img src=x onerror=y>",
-        started="2026-11-20T09:00:00Z",
-        updates=[upd("2026-11-20T09:05:00Z", "investigating", "Line one\n\nLine <b>two</b> & three"),
-                 upd("2026-11-20T10:00:00Z", "resolved", "</p><script>x</script>\x02\x03 done")],
-        body=HOSTILE_BODY, category="deploy", detection="alert",
-    )
-    pm = make_postmortem("2026-11-20-hostile", ("2026-11-20-hostile",), title="<b>PM</b> & co",
-                         body="## Summary\n\n" + HOSTILE_BODY + "\n## Contributing factors\n\nx\n\n## Action items\n\ny\n")
-    base = sample_model()
-    model = make_model(list(base.incidents) + [inc], list(base.maintenance), list(base.postmortems) + [pm])
-    for ctx in (make_ctx(model), make_ctx(model, internal=True, drafts=True)):
-        for page in _pages_of(ctx):
-            got = fast_render(fast, page.markdown)
-            if got is not None:
-                assert got == mkdocs_render(config, page.markdown), page.path
+def test_page_html_reaches_the_site_as_it_is(tmp_path: Path) -> None:
+    # Markdown syntax in finished HTML stays text: nothing converts it on the way.
+    html = '<h2 id="x">Part *one*</h2>\n<div class="c">## not a heading\n\n*not emphasis* [a](b)</div>'
+    page = ContractPage(url="incidents/x/", title="T <&>", html=html, headings=(Heading(2, "x", "Part *one*"),))
+    settings_ = mkdocs_backend.SiteSettings(name="x", base_url="https://x.example/")
+    mkdocs_backend.render_site([page], {}, [], settings_, tmp_path / "out", ts(EXAMPLE_NOW))
+    out = (tmp_path / "out" / "incidents" / "x" / "index.html").read_text(encoding="utf-8")
+    assert html in out
+    assert "<title>T &lt;&amp;&gt; - x</title>" in out
+    toc = out.split('data-md-component="toc"', 1)[1]
+    assert 'href="#x"' in toc and "Part *one*" in toc.split('href="#x"', 1)[1][:200]
 
 
 # ---------------------------------------------------------------- generated documents
@@ -146,10 +80,9 @@ def _element(draw, depth: int = 0) -> str:  # type: ignore[no-untyped-def]
     return f"<{tag}{attrs}>{''.join(inner)}{close}"
 
 
-_HEADING = st.builds(lambda level, words, anchor: f"{'#' * level} {words}" + (f" {{#{anchor}}}" if anchor else ""),
-                     st.integers(1, 4), st.text(alphabet=st.sampled_from(list("ab *_&<")), min_size=1, max_size=8)
-                     .filter(lambda t: t.strip()), st.sampled_from(["", "x", "y", "x-1"]))
-_BLOCK = st.one_of(_element(), _HEADING, _TEXT, st.just("<!-- c -->"), st.just("<p>a</p><p>b</p>"))
+_HTML_HEADING = st.builds(lambda level, words, anchor: f'<h{level} id="{anchor}">{words}</h{level}>',
+                          st.integers(2, 4), st.sampled_from(["Updates", "May 2026", "A &amp; B", "x <em>y</em>"]),
+                          st.sampled_from(["x", "y", "updates", "2026-05"]))
 _SEP = st.sampled_from(["\n\n", "\n\n\n", "\n", "\n\n\n\n"])
 
 
@@ -173,38 +106,7 @@ def _good_element(draw, tags=_TOP_TAGS, depth: int = 0) -> str:  # type: ignore[
     return f"<{tag}{attrs}>{''.join(parts)}</{tag}>"
 
 
-_GOOD_HEADING = st.builds(lambda level, words, anchor: f"{'#' * level} {words} {{#{anchor}}}",
-                          st.integers(2, 4), st.sampled_from(["Updates", "May 2026", "A & B", "x *y*", "<b>t</b>"]),
-                          st.sampled_from(["x", "y", "updates", "2026-05"]))
 
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.one_of(_good_element(), _GOOD_HEADING), st.sampled_from(["\n\n", "\n\n\n"])),
-                min_size=1, max_size=6))
-def test_generated_pages_render_the_same_both_ways(config, fast, blocks) -> None:  # type: ignore[no-untyped-def]
-    markdown = "".join(block + sep for block, sep in blocks)
-    got = fast_render(fast, markdown)
-    if got is not None:
-        assert got == mkdocs_render(config, markdown)
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(_BLOCK, _SEP), min_size=1, max_size=6))
-def test_generated_documents_render_the_same_or_take_the_slow_path(config, fast, blocks) -> None:  # type: ignore[no-untyped-def]
-    markdown = "".join(block + sep for block, sep in blocks)
-    got = fast_render(fast, markdown)
-    if got is not None:
-        assert got == mkdocs_render(config, markdown)
-
-
-def test_plain_pages_take_the_fast_path(fast) -> None:  # type: ignore[no-untyped-def]
-    page = '<h1 class="t">T &amp; <b>x</b></h1>\n\n## Part {#part}\n\n<div a="1 > 0"><p>x<br>y</p><svg><path d="M0"/></svg></div>\n'
-    html, tokens = fast.convert(page)
-    assert html == '<h1 class="t">T &amp; <b>x</b></h1>\n\n<h2 id="part">Part</h2>\n<div a="1 > 0"><p>x<br>y</p><svg><path d="M0"/></svg></div>'
-    assert [t["id"] for t in tokens] == ["part"]
-    # Text outside a block, a second element after a block on its line, comments: left to Markdown.
-    for other in ("Some *text*\n", "<p>a</p><p>b</p>\n", "<div>a</div>\n<!-- c -->\n", "<span>inline</span>\n"):
-        assert fast.convert(other) is None, other
 
 
 def test_theme_that_mangles_the_build_time_is_caught(tmp_path: Path) -> None:
@@ -263,27 +165,23 @@ def test_excluded_elements_are_skipped_only_when_nothing_changes() -> None:
     assert quick == slow and "in" not in "".join(slow[0][5]) and "kept" in "".join(slow[0][5])
 
 
-def test_search_sections_of_every_example_page_are_the_same_both_ways(fast) -> None:  # type: ignore[no-untyped-def]
+def test_search_sections_of_every_example_page_are_the_same_both_ways() -> None:
     model, _ = check_repository(REPO_ROOT, ts(EXAMPLE_NOW))
     pages = _pages_of(make_ctx(model, EXAMPLE_NOW)) + _pages_of(make_ctx(model, EXAMPLE_NOW, internal=True, drafts=True))
     taken = 0
     for page in pages:
-        converted = fast.convert(page.markdown)
-        if converted is None:
-            continue
-        slow, quick = search_both(converted[0])
+        slow, quick = search_both(page.html)
         if quick is not None:
             taken += 1
             assert quick == slow, page.path
-    assert taken == sum(1 for p in pages if fast.convert(p.markdown) is not None)
+    # The point is speed on the many pages: every incident, service and history page takes the fast way.
+    assert taken >= len(pages) - 4
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.one_of(_good_element(), _GOOD_HEADING, _element(), _TEXT), _SEP), min_size=1, max_size=6))
-def test_search_sections_of_generated_html_are_the_same_both_ways(fast, blocks) -> None:  # type: ignore[no-untyped-def]
-    markdown = "".join(block + sep for block, sep in blocks)
-    converted = fast.convert(markdown)
-    for content in ([converted[0]] if converted else []) + [markdown]:
-        slow, quick = search_both(content)
-        if quick is not None:
-            assert quick == slow
+@given(st.lists(st.tuples(st.one_of(_good_element(), _element(), _TEXT, _HTML_HEADING), _SEP), min_size=1, max_size=6))
+def test_search_sections_of_generated_html_are_the_same_both_ways(blocks) -> None:  # type: ignore[no-untyped-def]
+    content = "".join(block + sep for block, sep in blocks)
+    slow, quick = search_both(content)
+    if quick is not None:
+        assert quick == slow

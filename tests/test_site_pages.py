@@ -18,41 +18,46 @@ def pages_by_url(ctx):  # type: ignore[no-untyped-def]
     return {p.url: p for p in build_pages(ctx)}
 
 
+def section(html: str, anchor: str) -> str:
+    """The HTML of one section: from its h2 to the next h2."""
+    return html.split(f'<h2 id="{anchor}"')[1].split("<h2 ")[0]
+
+
 def test_home_shows_maintenance_in_progress_and_the_worst_status() -> None:
     model = sample_model()
     ctx = make_ctx(model)
-    home = pages_by_url(ctx)[""].markdown
+    home = pages_by_url(ctx)[""].html
     overall = overall_status(service_statuses(model, ctx.now))
     _, words = status_indicator(overall)
     assert f"sp-banner--{overall}" in home and words in home
-    running = home.split('{#maintenance-in-progress}')[1].split("\n## ")[0]
+    running = section(home, "maintenance-in-progress")
     assert "Cache cluster resize" in running
-    upcoming = home.split('{#upcoming-maintenance}')[1].split("\n## ")[0]
+    upcoming = section(home, "upcoming-maintenance")
     assert "Network switch replacement" in upcoming and "DNS provider migration" not in upcoming
-    active = home.split('{#active-incidents}')[1].split("\n## ")[0]
+    active = section(home, "active-incidents")
     assert "Delayed email delivery" in active and "ongoing for 2 h 00 min" in active
     assert "Elevated error rates on the API" not in active
 
 
 def test_all_operational_home() -> None:
     ctx = make_ctx(make_model())
-    home = pages_by_url(ctx)[""].markdown
+    home = pages_by_url(ctx)[""].html
     assert "All Systems Operational" in home and "sp-banner--operational" in home
-    assert "{#active-incidents}" not in home
+    assert 'id="active-incidents"' not in home
     assert home.count("No incidents reported.") == 14
 
 
 def test_incident_page_states_escalation_and_zone_names() -> None:
     ctx = make_ctx(sample_model())
     page = pages_by_url(ctx)["incidents/2026-03-14-api-errors/"]
-    assert "SEV-1 (Critical) (highest reached; declared as SEV-2)" in page.markdown
+    assert "SEV-1 (Critical) (highest reached; declared as SEV-2)" in page.html
     # 14 March is winter time in Berlin, 26 November too; a summer incident says CEST.
-    assert "14 Mar 2026, 10:12 CET" in page.markdown
+    assert "14 Mar 2026, 10:12 CET" in page.html
     summer = make_model([make_incident("2026-07-01-x", started="2026-07-01T09:00:00Z", resolved="2026-07-01T10:00:00Z",
                                        updates=[upd("2026-07-01T09:00:00Z", "investigating", "Looking."),
                                                 upd("2026-07-01T10:00:00Z", "resolved", "Fixed.")])])
-    assert "1 Jul 2026, 11:00 CEST" in pages_by_url(make_ctx(summer))["incidents/2026-07-01-x/"].markdown
-    assert "Commander" not in page.markdown
+    assert "1 Jul 2026, 11:00 CEST" in pages_by_url(make_ctx(summer))["incidents/2026-07-01-x/"].html
+    assert "Commander" not in page.html
 
 
 def test_internal_and_draft_content_only_when_asked() -> None:
@@ -60,25 +65,25 @@ def test_internal_and_draft_content_only_when_asked() -> None:
     public = pages_by_url(make_ctx(model))
     internal = pages_by_url(make_ctx(model, internal=True, drafts=True))
     secrets = ("oncall-canary", "canary-error-message", "canary-internal", "canary-draft")
-    assert not any(secret in p.markdown for p in public.values() for secret in secrets)
+    assert not any(secret in p.html for p in public.values() for secret in secrets)
     assert "postmortems/2026-03-14-api-errors-draft/" not in public
     assert "postmortems/2026-03-14-api-errors-internal/" not in public
     draft = internal["postmortems/2026-03-14-api-errors-draft/"]
-    assert "Draft" in draft.labels and "sp-label--draft" in draft.markdown
+    assert "Draft" in draft.labels and "sp-label--draft" in draft.html
     assert "Internal" in internal["postmortems/2026-03-14-api-errors-internal/"].labels
-    inc = internal["incidents/2026-03-14-api-errors/"].markdown
+    inc = internal["incidents/2026-03-14-api-errors/"].html
     assert "sre-oncall-canary" in inc and "HTTP 503 canary-error-message" in inc and "Novel failure mode</dt><dd>yes" in inc
     kpis = internal["kpis/"]
-    assert "Internal" in kpis.labels and "not enough data (n=" in kpis.markdown
-    assert "Means (outlier-sensitive)" in kpis.markdown
+    assert "Internal" in kpis.labels and "not enough data (n=" in kpis.html
+    assert "Means (outlier-sensitive)" in kpis.html
     assert "kpis/" not in public
     assert [e.title for e in nav_entries(make_ctx(model))] == ["Home", "History", "Maintenance", "Post-mortems",
                                                                "Services", "About"]
 
 
 def test_maintenance_states() -> None:
-    page = pages_by_url(make_ctx(sample_model()))["maintenance/"].markdown
-    sections = dict(re.findall(r"\n## (\w[\w ]*) \{#[\w-]+\}\n\n(.*?)(?=\n\n## |\Z)", page, re.DOTALL))
+    page = pages_by_url(make_ctx(sample_model()))["maintenance/"].html
+    sections = dict(re.findall(r'<h2 id="[\w-]+">(\w[\w ]*)</h2>(.*?)(?=<h2 |\Z)', page, re.DOTALL))
     assert "Cache cluster resize" in sections["In progress"]
     assert "Network switch replacement" in sections["Scheduled"]
     assert "Database upgrade" in sections["Past"]
@@ -90,9 +95,10 @@ def test_user_strings_are_escaped_everywhere() -> None:
     inc = make_incident("2026-11-26-x", title=hostile, started="2026-11-26T10:00:00Z",
                         updates=[upd("2026-11-26T10:00:00Z", "investigating", hostile)])
     for page in build_pages(make_ctx(make_model([inc]))):
-        assert "<b onmouseover" not in page.markdown, page.url
+        assert "<b onmouseover" not in page.html, page.url
     page = pages_by_url(make_ctx(make_model([inc])))["incidents/2026-11-26-x/"]
-    assert "&lt;b onmouseover=&quot;x()&quot;&gt;API &amp; &quot;co&quot;&lt;/b&gt;" in page.markdown
+    # Escaped once, quotes too (as autoescape writes them).
+    assert "&lt;b onmouseover=&#34;x()&#34;&gt;API &amp; &#34;co&#34;&lt;/b&gt;" in page.html
     assert page.title == hostile  # plain text; the renderer escapes it
 
 
@@ -136,9 +142,9 @@ def test_relative_links_resolve_to_their_target(here: list[str], there: list[str
 def test_history_pages_cover_every_month() -> None:
     ctx = make_ctx(sample_model(), now="2026-11-26T12:00:00Z")
     history = [p for url, p in pages_by_url(ctx).items() if url.startswith("history/")]
-    months = [m for p in history for m in re.findall(r"\{#(\d{4}-\d\d)\}", p.markdown)]
+    months = [m for p in history for m in [h.id for h in p.headings if re.fullmatch(r"\d{4}-\d\d", h.id)]]
     assert months[0] == "2026-11" and months[-1] == "2026-03" and len(months) == len(set(months)) == 9
-    assert all(len(re.findall(r"\{#\d{4}-\d\d\}", p.markdown)) <= 3 for p in history)
+    assert all(len([h for h in p.headings if re.fullmatch(r"\d{4}-\d\d", h.id)]) <= 3 for p in history)
 
 
 def test_public_kpis_when_configured() -> None:
@@ -149,6 +155,6 @@ def test_public_kpis_when_configured() -> None:
     pages = pages_by_url(make_ctx(model))
     assert "kpis/" in pages and "Internal" not in pages["kpis/"].labels
     assert "KPIs" in [e.title for e in nav_entries(make_ctx(model))]
-    chart_imgs = re.findall(r'<img src="([^"]+\.svg)" alt="([^"]+)"', pages["kpis/"].markdown)
+    chart_imgs = re.findall(r'<img src="([^"]+\.svg)" alt="([^"]+)"', pages["kpis/"].html)
     assert len(chart_imgs) == 3 and all(alt.strip() for _, alt in chart_imgs)
-    assert pages["kpis/"].markdown.count("Data table:") == 3
+    assert pages["kpis/"].html.count("Data table:") == 3

@@ -81,6 +81,9 @@ def build(out: Path | None, internal: bool, drafts: bool, base_url: str | None, 
         raise click.ClickException(str(exc)) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
+    for problem in result.warnings:
+        if problem.code == "W080":  # a theme file that does nothing is worth seeing at once
+            click.echo(f"{problem.path}:{problem.line}: {problem.code} {problem.message} ({problem.hint})", err=True)
     if result.warnings:
         n = len(result.warnings)
         click.echo(f"{n} warning{'s' * (n != 1)} (run `statuspress validate` to see them)", err=True)
@@ -130,12 +133,19 @@ def serve(host: str, port: int, internal: bool, drafts: bool, now, root: Path) -
         except BuildError as exc:
             click.echo(f"statuspress: not rebuilt: {exc}", err=True)
             return
+        except Exception as exc:  # noqa: BLE001 - the preview must keep serving the last good site
+            click.echo(f"statuspress: not rebuilt: {type(exc).__name__}: {exc}", err=True)
+            return
         click.echo(f"statuspress: rebuilt {result.pages} pages; serving {base_url}", err=True)
 
     def stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt  # `kill` stops the preview as Ctrl-C does, removing its temp folder
 
     watch = [root / "content", root / "site_config.yml", root / "theme"]
+    from generator.site.branding import load_theme_config
+
+    branding, _ = load_theme_config(root)  # the logo, favicon and stylesheets named in theme: too
+    watch += [root / rel for rel in (branding.logo, branding.favicon, *branding.extra_css) if rel]
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         site_dir.mkdir()

@@ -10,7 +10,8 @@ import click
 from generator.cli import main
 from generator.cli.common import now_option, resolve_now, root_option
 from generator.report import FORMATTERS, format_markdown
-from generator.validate import check_repository, has_errors
+from generator.site.branding import theme_problems
+from generator.validate import check_repository, finish, has_errors
 
 
 @main.command()
@@ -29,6 +30,7 @@ def validate(strict: bool, fmt: str, now, root: Path) -> None:
       statuspress validate --format github --now 2026-11-26T12:00:00Z
     """
     _model, problems = check_repository(root, resolve_now(now), strict=strict)
+    problems = finish(problems + theme_problems(root), strict)  # theme: in site_config.yml, and theme/ files
     click.echo(FORMATTERS[fmt](problems), nl=False)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and summary_path:

@@ -23,12 +23,19 @@ from pathlib import Path
 from generator.load import LoadCache
 from generator.model import Problem
 from generator.report import format_text
-from generator.site import api, badges, charts, feeds, forked, ics, urls
-from generator.site.mkdocs_backend import THEME_DIR, Renderer, RenderError, RenderStats, SiteSettings
+from generator.site import api, badges, branding, charts, feeds, forked, ics, urls
+from generator.site.mkdocs_backend import (
+    THEME_DIR,
+    Branding,
+    Renderer,
+    RenderError,
+    RenderStats,
+    SiteSettings,
+)
 from generator.site.pages import PageMemo, build_pages, nav_entries
 from generator.site.visibility import SiteContext
 from generator.timeparse import format_timestamp
-from generator.validate import check_repository, has_errors
+from generator.validate import check_repository, finish, has_errors
 from generator.write import OutputError, spare_dir, write_atomically
 
 # Below this, a second process costs more than it saves.
@@ -82,13 +89,24 @@ def machine_files(ctx: SiteContext) -> dict[str, bytes]:
 
 
 def theme_dir(root: Path) -> Path:
-    """The repository's own ``theme/`` (Material overrides) if it has one, else the bundled one."""
+    """The top theme layer: the repository's own ``theme/`` if it has one, else the bundled overrides.
+
+    The repository's files are looked up first, file by file; whatever it does not
+    have comes from the bundled overrides, then from Material (see SiteSettings.theme_dirs).
+    """
     own = root / "theme"
-    if (own / "main.html").is_file():
+    if own.is_dir():
         return own
     if (THEME_DIR / "main.html").is_file():
         return THEME_DIR
-    raise BuildError(f"no theme: {own}/main.html is missing (run `statuspress init` to create theme/)")
+    raise BuildError(f"statuspress's bundled theme is missing ({THEME_DIR}): reinstall statuspress")
+
+
+try:  # page templates a repository overrides report their own problems
+    from generator.site.templating import TemplateProblem
+except ImportError:  # pragma: no cover - before the page templates exist
+    class TemplateProblem(Exception):  # type: ignore[no-redef]
+        pass
 
 
 def build_site(options: BuildOptions, progress: Progress = _quiet) -> BuildResult:
@@ -128,11 +146,13 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
     root = Path(options.root).resolve()
     progress("validating content")
     model, problems = check_repository(root, options.now, cache=files_cache)
+    theme_config, theme_config_problems = branding.load_theme_config(root)
+    problems = finish(problems + theme_config_problems + branding.theme_file_problems(root), False)
     if has_errors(problems):
         raise ValidationFailed(format_text(problems))
     warnings = [p for p in problems if p.level != "error"]
     base_url = options.base_url or model.config.site.url
-    ctx = SiteContext(model, options.now, base_url, internal=options.internal, drafts=options.drafts)
+    ctx = SiteContext(model, options.now, base_url, internal=options.internal, drafts=options.drafts, root=root)
 
     progress("making pages")
     # Feeds, API, badges and charts are made on the other core meanwhile, on large sites; not when
@@ -142,6 +162,10 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
         other = forked.Forked(lambda: machine_files(ctx))
     try:
         pages = build_pages(ctx, memo)
+    except TemplateProblem as exc:
+        if other is not None:
+            other.discard()
+        raise BuildError(f"{exc} (fix the template, or remove it to use the bundled one)") from None
     except BaseException:
         if other is not None:
             other.discard()
@@ -151,7 +175,12 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
         files = other.result() if other is not None else machine_files(ctx)
     except forked.WorkerDied as exc:
         raise BuildError(str(exc)) from None
-    collisions = sorted({p.path for p in pages} & set(files))
+    except TemplateProblem as exc:  # feed entries use the page partials too
+        raise BuildError(f"{exc} (fix the template, or remove it to use the bundled one)") from None
+    brand_files, brand_values = branding.site_branding(root, theme_config)
+    collisions = sorted(set(brand_files) & set(files))
+    files = {**files, **brand_files}
+    collisions += sorted({p.path for p in pages} & set(files))
     if collisions:
         raise BuildError(f"a page and a file share a path: {', '.join(collisions)}")
 
@@ -165,6 +194,7 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
         now_iso=format_timestamp(ctx.now),
         now_text=ctx.display_time(ctx.now),
         footer_feed=urls.feed_path("incidents", "rss"),
+        branding=Branding(**brand_values),  # type: ignore[arg-type]
     )
     nav = [(entry.title, entry.path) for entry in nav_entries(ctx)]
 

@@ -13,13 +13,13 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 
-from generator.model import Incident, Maintenance, Postmortem, Update
+from generator.model import Incident, Maintenance, Postmortem
 from generator.site import urls
 from generator.site.feedxml import FeedGenerator
+from generator.site.templating import templates_for
+from generator.site.views.feeds import incident_entry_view, maintenance_entry_view, postmortem_entry_view
 from generator.site.visibility import SiteContext, status_label, xml_safe
-from generator.timeparse import format_timestamp
 
 # Feeds carry the most recently updated entries; the history pages hold the rest.
 FEED_LIMIT = 50
@@ -28,7 +28,7 @@ GENERATOR = "statuspress"
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """One feed entry, format-neutral. ``summary`` is plain text, ``content_html`` is escaped HTML."""
+    """One feed entry, format-neutral. ``summary`` is plain text, ``content_html`` is HTML from the entry templates."""
 
     id: str
     title: str
@@ -40,48 +40,9 @@ class FeedEntry:
     categories: tuple[tuple[str, str], ...] = ()  # (term, label)
 
 
-def _text(value: str) -> str:
-    """Plain text -> HTML: escaped, line breaks kept."""
-    return escape(value, quote=True).replace("\r\n", "\n").replace("\n", "<br>\n")
-
-
-def _time(ctx: SiteContext, value: datetime) -> str:
-    return f'<time datetime="{format_timestamp(value)}">{escape(ctx.display_time(value))}</time>'
-
-
-def _update_html(ctx: SiteContext, u: Update, show_eta: bool) -> str:
-    parts = [f"<p><strong>{escape(status_label(u.status))}</strong> &#183; {_time(ctx, u.at)}</p>",
-             f"<p>{_text(u.message)}</p>"]
-    notes = []
-    if u.services:
-        changes = ", ".join(f"{ctx.service_name(sid)}: {status_label(impact)}" for sid, impact in u.services.items())
-        notes.append(f"Impact: {escape(changes)}")
-    if u.severity:
-        notes.append(f"Severity: {escape(ctx.severity_text(u.severity))}")
-    if u.eta is not None and show_eta:
-        notes.append(f"Expected resolution: {_time(ctx, u.eta)}")
-    if notes:
-        parts.append(f"<p>{'<br>'.join(notes)}</p>")
-    return "\n".join(parts)
-
-
-def _updates_html(ctx: SiteContext, updates: Iterable[Update], show_eta: bool = False) -> str:
-    # Newest first: a reader opening the entry sees the latest news on top.
-    ordered = sorted(updates, key=lambda u: u.at, reverse=True)
-    return "\n<hr>\n".join(_update_html(ctx, u, show_eta) for u in ordered)
-
-
-def _internal_html(ctx: SiteContext, inc: Incident) -> str:
-    fields = ctx.incident_internal_fields(inc)
-    if fields is None:
-        return ""
-    errors = "; ".join(str(e) for e in fields["error_messages"]) or "none"  # type: ignore[attr-defined]
-    return (
-        "\n<hr>\n<p><strong>Internal</strong> (not in the public build)<br>"
-        f"Commander: {escape(str(fields['commander'] or 'not set'))}<br>"
-        f"Novel failure mode: {'yes' if fields['novel'] else 'no'}<br>"
-        f"Error messages: {escape(errors)}</p>"
-    )
+def _entry_html(ctx: SiteContext, template: str, entry: object) -> str:
+    """The entry's HTML from the same templates (and overrides) as the pages: one wording for an update."""
+    return templates_for(ctx.root).render(template, entry=entry)
 
 
 # ---------------------------------------------------------------- entries
@@ -100,15 +61,7 @@ def _maintenance_order(ctx: SiteContext, m: Maintenance) -> tuple[datetime, date
 
 
 def incident_entry(ctx: SiteContext, inc: Incident) -> FeedEntry:
-    services = ", ".join(ctx.service_name(sid) for sid in inc.affected_service_ids())
-    head = (
-        f"<p>Severity: {escape(ctx.severity_text(inc.max_severity))}<br>"
-        f"Affected: {escape(services)}<br>"
-        f"Started: {_time(ctx, inc.started_at)}"
-        + (f"<br>Resolved: {_time(ctx, inc.resolved_at)}" if inc.resolved_at is not None else "")
-        + f"<br>Status: {escape(status_label(inc.status))}</p>"
-    )
-    content = head + "\n<hr>\n" + _updates_html(ctx, inc.updates, show_eta=inc.is_open) + _internal_html(ctx, inc)
+    content = _entry_html(ctx, "feeds/incident.html", incident_entry_view(ctx, inc))
     latest = inc.updates[-1] if inc.updates else None
     summary = f"{status_label(inc.status)}: {latest.message}" if latest else status_label(inc.status)
     updated, published, entry_id = _incident_order(ctx, inc)
@@ -125,13 +78,7 @@ def incident_entry(ctx: SiteContext, inc: Incident) -> FeedEntry:
 
 
 def maintenance_entry(ctx: SiteContext, m: Maintenance) -> FeedEntry:
-    affected = ", ".join(f"{ctx.service_name(sid)} ({status_label(word)})" for sid, word in m.services.items())
-    head = (
-        f"<p>{'<strong>Cancelled.</strong> ' if m.cancelled else ''}"
-        f"Scheduled: {_time(ctx, m.scheduled_start)} to {_time(ctx, m.scheduled_end)}<br>"
-        f"Affected: {escape(affected)}</p>"
-    )
-    content = head + ("\n<hr>\n" + _updates_html(ctx, m.updates) if m.updates else "")
+    content = _entry_html(ctx, "feeds/maintenance.html", maintenance_entry_view(ctx, m))
     last, first, entry_id = _maintenance_order(ctx, m)
     when = f"{ctx.display_time(m.scheduled_start)} to {ctx.display_time(m.scheduled_end)}"
     summary = f"Cancelled: {when}" if m.cancelled else (
@@ -173,12 +120,7 @@ def postmortem_entry(ctx: SiteContext, pm: Postmortem) -> FeedEntry:
     if pm.visibility != "public":
         marks.append("internal")
     title = pm.title + (f" ({', '.join(marks)})" if marks else "")
-    links = []
-    for iid in pm.incidents:
-        inc = ctx.model.incident(iid)
-        label = inc.title if inc is not None else iid
-        links.append(f'<a href="{escape(urls.absolute(ctx, urls.incident_url(iid)))}">{escape(label)}</a>')
-    content = f"<p>{_text(pm.summary)}</p>\n<p>Incidents: {', '.join(links)}</p>"
+    content = _entry_html(ctx, "feeds/postmortem.html", postmortem_entry_view(ctx, pm))
     when = _postmortem_time(ctx, pm)
     return FeedEntry(
         id=urls.tag_uri(ctx, _postmortem_date(ctx, pm), "postmortem", pm.id),
@@ -212,6 +154,16 @@ def _order(entries: Iterable[FeedEntry]) -> tuple[FeedEntry, ...]:
     return tuple(ordered[:FEED_LIMIT])
 
 
+class _Kept:
+    """The entries of the last build and what they were made under."""
+
+    scope: tuple[object, ...] | None = None
+    entries: dict[tuple[str, str], tuple[Incident | Maintenance, FeedEntry]] = {}
+
+
+_KEPT = _Kept()
+
+
 class _Entries:
     """Entries made only for what a feed keeps: each feed's newest FEED_LIMIT items, picked by
     their order key (cheap), then made once (the content is the costly part) and shared."""
@@ -219,6 +171,14 @@ class _Entries:
     def __init__(self, ctx: SiteContext) -> None:
         self._ctx = ctx
         self._made: dict[tuple[str, str], FeedEntry] = {}
+        # Entries of the previous build are kept while the site-wide inputs stay the same
+        # (``statuspress serve``): an unchanged file gives the very same object, and its entry.
+        scope = (ctx.now, ctx.internal, ctx.drafts, ctx.base_url, ctx.model.config, templates_for(ctx.root))
+        if _KEPT.scope != scope:
+            _KEPT.scope = scope
+            _KEPT.entries = {}
+        self._kept = _KEPT.entries
+        self._items: dict[tuple[str, str], Incident | Maintenance] = {}
 
     def newest(self, incidents: Iterable[Incident], maintenance: Iterable[Maintenance]) -> tuple[FeedEntry, ...]:
         ctx = self._ctx
@@ -232,9 +192,20 @@ class _Entries:
         key = ("i" if isinstance(item, Incident) else "m", item.id)
         entry = self._made.get(key)
         if entry is None:
-            entry = incident_entry(self._ctx, item) if isinstance(item, Incident) else maintenance_entry(self._ctx, item)
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] is item:
+                entry = kept[1]
+            else:
+                entry = incident_entry(self._ctx, item) if isinstance(item, Incident) else maintenance_entry(self._ctx, item)
             self._made[key] = entry
+            self._items[key] = item
         return entry
+
+    def keep(self) -> None:
+        """Keep this build's entries (and only those) for the next build."""
+        self._kept.clear()
+        for key, entry in self._made.items():
+            self._kept[key] = (self._items[key], entry)
 
 
 def _generator(ctx: SiteContext, spec: FeedSpec, self_path: str) -> FeedGenerator:
@@ -261,8 +232,12 @@ def _generator(ctx: SiteContext, spec: FeedSpec, self_path: str) -> FeedGenerato
         fe.link(href=e.link, rel="alternate")
         fe.published(e.published)  # RSS pubDate comes only from here
         fe.updated(e.updated)
-        fe.description(xml_safe(e.summary), isSummary=True)
-        # type="html": feedgen escapes the (already escaped) markup as XML text.
+        # Atom: the plain-text summary (type text) and the HTML content (type html). RSS: the
+        # description is HTML by convention, so it carries the entry HTML, which feedgen writes as
+        # XML text; user text inside it is escaped once more, so a reader shows "<img ...>" as
+        # words instead of loading an image. (A plain-text description would be read as HTML.)
+        fe.summary(xml_safe(e.summary))
+        fe.description(xml_safe(e.content_html))
         fe.content(xml_safe(e.content_html), type="html")
         for term, label in e.categories:
             fe.category(term=xml_safe(term), label=xml_safe(label))
@@ -305,6 +280,7 @@ def feed_specs(ctx: SiteContext) -> list[FeedSpec]:
             urls.service_feed_path(svc.id, "rss"), urls.service_feed_path(svc.id, "atom"),
             f"{name}: {svc.name}", _describe(ctx, f"Incidents and maintenance affecting {svc.name}"),
             urls.absolute(ctx, urls.service_url(svc.id)), newest))
+    entries.keep()
     return specs
 
 

@@ -72,9 +72,11 @@ class FeedEntry:
     _links: list[dict[str, str]] = field(default_factory=list)
     _published: datetime | None = None
     _updated: datetime | None = None
-    _summary: str | None = None
-    _content: str | None = None
-    _content_type: str | None = None
+    # As feedgen keeps them: RSS description and content, Atom summary and content (text, type).
+    _description: str | None = None
+    _rss_content: str | None = None
+    _summary: tuple[str, str | None] | None = None
+    _content: tuple[str, str | None] | None = None
     _categories: list[tuple[str, str | None]] = field(default_factory=list)
 
     def id(self, value: str) -> None:
@@ -92,18 +94,34 @@ class FeedEntry:
     def updated(self, value: datetime) -> None:
         self._updated = _aware(value)
 
+    def summary(self, value: str, type: str | None = None) -> None:  # noqa: A002 (feedgen's name)
+        """Atom summary; also the RSS description unless one was set otherwise (feedgen's rule)."""
+        if not self._description or (self._summary and self._description == self._summary[0]):
+            self._description = value
+        self._summary = (value, type)
+
     def description(self, value: str, isSummary: bool = False) -> None:  # noqa: N803 (feedgen's name)
-        if not isSummary:
-            raise NotImplementedError("only summaries (isSummary=True) are written")
-        self._summary = value
+        """RSS description; also the Atom summary (``isSummary``) or the Atom content."""
+        self._description = value
+        if isSummary:
+            self._summary = (value, None)
+        else:
+            self._content = (value, None)
 
     def content(self, value: str, type: str | None = None) -> None:  # noqa: A002 (feedgen's name)
         if type not in (None, "html", "text"):
             raise NotImplementedError(f"content type {type!r}")
-        self._content, self._content_type = value, type
+        self._content = (value, type)
+        self._rss_content = value
 
     def category(self, term: str, label: str | None = None) -> None:
         self._categories.append((term, label))
+
+    @staticmethod
+    def _text_element(doc: _Doc, name: str, value: tuple[str, str | None] | None) -> None:
+        if value is not None:
+            text, kind = value
+            doc.element(2, name, text or None, **({"type": kind} if kind else {}))
 
     def _atom(self, doc: _Doc) -> None:
         if not (self._id and self._title and self._updated):
@@ -112,13 +130,10 @@ class FeedEntry:
         doc.element(2, "id", self._id)
         doc.element(2, "title", self._title)
         doc.element(2, "updated", self._updated.isoformat())
-        if self._content is not None:
-            attrs = {"type": self._content_type} if self._content_type else {}
-            doc.element(2, "content", self._content or None, **attrs)
+        self._text_element(doc, "content", self._content)
         for link in self._links:
             doc.element(2, "link", href=link["href"])  # feedgen 1.0 writes entry links without rel
-        if self._summary is not None:
-            doc.element(2, "summary", self._summary or None)
+        self._text_element(doc, "summary", self._summary)
         for term, label in self._categories:
             doc.element(2, "category", **({"term": term, "label": label} if label else {"term": term}))
         if self._published:
@@ -126,7 +141,7 @@ class FeedEntry:
         doc.close(1, "entry")
 
     def _rss(self, doc: _Doc) -> None:
-        if not (self._title or self._summary or self._content is not None):
+        if not (self._title or self._description or self._rss_content is not None):
             raise ValueError("an RSS item needs a title, a description or content")
         doc.open(2, "item")
         if self._title:
@@ -134,13 +149,13 @@ class FeedEntry:
         alternate = [link["href"] for link in self._links if link["rel"] == "alternate"]
         if alternate:
             doc.element(3, "link", alternate[-1])
-        if self._summary and self._content is not None:
-            doc.element(3, "description", self._summary)
-            doc.element(3, "content:encoded", self._content)
-        elif self._summary:
-            doc.element(3, "description", self._summary)
-        elif self._content is not None:
-            doc.element(3, "description", self._content)
+        if self._description and self._rss_content is not None:
+            doc.element(3, "description", self._description)
+            doc.element(3, "content:encoded", self._rss_content)
+        elif self._description:
+            doc.element(3, "description", self._description)
+        elif self._rss_content is not None:
+            doc.element(3, "description", self._rss_content)
         if self._id:
             doc.element(3, "guid", self._id, isPermaLink="false")
         for term, label in self._categories:

@@ -1,9 +1,45 @@
 """The one module that talks to MkDocs (and Material for MkDocs).
 
-Everything else in statuspress produces plain data: pages as Markdown with
-raw HTML blocks (:class:`generator.site.pages.Page`) and other files as
-bytes. This module turns that into a site, so swapping the renderer (for
-Zensical, say) means rewriting this file only.
+Everything else in statuspress produces finished HTML: each page's content as
+a :class:`generator.site.contract.Page` (its HTML, its headings, plain-text
+title and description) and every other file as bytes. This module puts them
+in Material's frame (header, navigation, table of contents, search, footer)
+and writes the folder. No Markdown is run here: a page's HTML is handed to
+MkDocs as the page's ``content`` and its headings as its ``toc``. Swapping the
+renderer (for Zensical, say) means writing another module with the same
+``Renderer.render(pages, files, nav, settings, folder, now)``; see
+"Renderer contract" in ``docs/site.md``.
+
+Private MkDocs and Material API this module relies on (tested with mkdocs
+1.6.1 and mkdocs-material 9.8.2; ``pyproject.toml`` pins mkdocs 1.6.x and
+mkdocs-material 9.8.x while this list is not empty):
+
+- ``mkdocs.commands.build.get_context``, ``_build_theme_template`` and
+  ``_build_extra_template``, with the structure functions MkDocs' own
+  ``build()`` calls (``get_files``, ``set_exclusions``, ``get_navigation``,
+  ``Files.add_files_from_theme``, ``Files.copy_static_files``,
+  ``Files.documentation_pages``, ``InclusionLevel``) and the plugin events in
+  its order: :func:`_build` drives MkDocs' build loop step by step so that
+  pages render on several cores and are reused between builds.
+- ``MkDocsPage`` attributes set directly (``markdown``, ``content``, ``toc``,
+  ``meta``, ``active``) and ``config._current_page``: how a page gets its
+  finished HTML without ``Page.render`` (which would run Markdown on it).
+- ``config.theme.dirs`` (the theme's search path; the bundled overrides are
+  inserted below the repository's ``theme/``) and ``Theme.get_env``'s loader
+  (wrapped to hide ``theme/statuspress/``, which is not a Material folder).
+- ``mkdocs.utils.CountHandler``, ``clean_directory`` and ``write_file``.
+- Material's search plugin: ``plugin.search_index`` with its ``entries`` list,
+  ``SearchIndex.add_entry_from_context`` (replaced by a faster one that feeds
+  the same ``material.plugins.search.plugin.Parser`` through its handlers and
+  reads ``parser.skip``, ``parser.context``, ``parser.data``) and
+  ``create_entry_for_section``; its ``on_page_context`` removing
+  ``data-search-*="..."`` attributes from the page after indexing (pages mark
+  headings that way); and ``html.parser.tagfind_tolerant`` and
+  ``attrfind_tolerant`` from the standard library.
+- Material's templates: the ``extrahead`` and ``announce`` blocks of
+  ``base.html``, and copies of ``partials/header.html`` (support link) and
+  ``partials/toc.html`` (valid HTML off the navigation) in the bundled theme;
+  and the markup of its checkbox toggles (:func:`valid_toggles`).
 
 How the build is wired:
 
@@ -11,27 +47,27 @@ How the build is wired:
   document plus keyword options); there is no ``mkdocs.yml``.
 - ``docs_dir`` is an empty temporary folder: every page and file is added
   by :class:`_StatuspressPlugin` in ``on_files`` as ``File.generated``.
-- Page metadata (title, description, search exclusion, feed links) is set
-  in ``on_page_markdown`` from the :class:`Page` objects, never parsed from
-  user text. Titles and descriptions are HTML-escaped and wrapped in
-  ``Markup`` because Material's templates print them without escaping.
+- Page metadata (title, description, search exclusion, feed links) comes
+  from the :class:`Page` objects, never from user text. Titles and
+  descriptions are HTML-escaped and wrapped in ``Markup`` because Material's
+  templates print them without escaping.
+- The theme is layered: the repository's ``theme/`` first, then the bundled
+  overrides (``generator/theme``), then Material; one file replaces one file.
+  statuspress's stylesheet comes through ``extra_css`` and its footer through
+  a partial, so a repository's own ``main.html`` keeps both.
 - ``SOURCE_DATE_EPOCH`` is set to the build's ``now`` while MkDocs runs, so
   that ``sitemap.xml`` dates and the ``sitemap.xml.gz`` header are the same
   on every build of the same input.
 
 Speed (large histories have thousands of pages; see benchmarks/PROFILE.md):
 
-- MkDocs' own build loop is driven from here (:func:`_build`), step for step,
-  so that pages can be rendered on several cores and reused between builds.
-- Our pages are raw HTML blocks and ``## Heading {#id}`` lines. Python-Markdown
-  passes such blocks through verbatim but parses every tag to find where they
-  end; :class:`_FastMarkdown` finds the ends with one regular expression and
-  lets Markdown convert only the headings. Anything else (or anything it is
-  not sure about) goes through Markdown as before; tests check both agree.
+- Pages render on several cores (:func:`_build`), and Material's search
+  indexing reads our HTML with a faster tokenizer where that provably gives
+  the same result (:func:`_feed_fast`).
 - :class:`Renderer` keeps each page's HTML and search entries, keyed by the
-  page's content and everything site-wide a page shows, so a rebuild after
-  one file changes renders only the pages that changed. The build time in the
-  footer is filled in after rendering, so a new ``now`` alone re-renders nothing.
+  page and everything site-wide a page shows, so a rebuild after one file
+  changes renders only the pages that changed. The build time in the footer
+  is filled in after rendering, so a new ``now`` alone re-renders nothing.
 """
 
 from __future__ import annotations
@@ -57,11 +93,10 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
-import markdown as md_lib
 from markupsafe import Markup, escape
 
 from generator.site import forked
-from generator.site.pages import Page
+from generator.site.contract import Heading, Page
 
 # Material prints a banner about MkDocs 2 on import unless this is set.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -76,17 +111,34 @@ from mkdocs.structure.nav import get_navigation  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-# The bundled theme: generator/theme (a link to the repository's theme/ in a checkout, a copy when installed).
+# The bundled theme overrides (Material templates, partials, statuspress.css).
 THEME_DIR = Path(__file__).resolve().parents[1] / "theme"
 
 # Where the theme's stylesheet lands in the site (theme/assets/css/statuspress.css).
 EXTRA_CSS = "assets/css/statuspress.css"
+# The stylesheet made from theme.primary_color and theme.accent_color.
+BRAND_CSS = "assets/css/statuspress-brand.css"
+# A repository's theme/statuspress/ holds page templates (generator/site/templating.py), not Material files.
+PAGE_TEMPLATES = "statuspress"
 
 _ENV_LOCK = threading.Lock()
 
 
 class RenderError(Exception):
     """MkDocs could not build the site; ``str()`` is a message for people."""
+
+
+@dataclass(frozen=True)
+class Branding:
+    """``theme:`` of site_config.yml as the renderer uses it: site paths, checked colours, sanitised HTML."""
+
+    logo: str = ""  # site path of the copied file
+    favicon: str = ""
+    primary_color: str = ""  # "#rrggbb"
+    accent_color: str = ""
+    extra_css: tuple[str, ...] = ()  # site paths, loaded after statuspress.css
+    announcement_html: str = ""  # sanitised inline HTML
+    support_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,11 +149,20 @@ class SiteSettings:
     base_url: str
     description: str = ""
     internal: bool = False
-    theme_dir: Path = THEME_DIR
+    theme_dir: Path = THEME_DIR  # the repository's theme/ (looked up before the bundled one), or THEME_DIR
     feeds: tuple[Any, ...] = ()  # FeedLink-like (title, href, type): autodiscovery for pages without their own
     now_iso: str = ""  # the build's "as of" moment, shown in the footer
     now_text: str = ""
     footer_feed: str = "feeds/incidents.rss"
+    branding: Branding = Branding()
+
+    @property
+    def theme_dirs(self) -> tuple[Path, ...]:
+        """Where templates and assets are looked up, first match wins (Material's own come last)."""
+        own, bundled = Path(self.theme_dir), THEME_DIR
+        if own.resolve() == bundled.resolve():
+            return (bundled,)
+        return (own, bundled)
 
 
 def _markup(text: str) -> Markup:
@@ -113,6 +174,19 @@ def _feeds(feeds: Sequence[Any]) -> list[dict[str, Markup]]:
     return [{"title": _markup(f.title), "href": _markup(f.href), "type": _markup(f.type)} for f in feeds]
 
 
+def toc_tokens(headings: Sequence[Heading]) -> list[dict[str, Any]]:
+    """Headings -> MkDocs' table-of-contents tokens, nested by level (names are HTML, as Markdown's are)."""
+    root: list[dict[str, Any]] = []
+    stack: list[tuple[int, list[dict[str, Any]]]] = [(0, root)]
+    for heading in headings:
+        token = {"level": heading.level, "id": heading.id, "name": str(escape(heading.title)), "children": []}
+        while len(stack) > 1 and stack[-1][0] >= heading.level:
+            stack.pop()
+        stack[-1][1].append(token)
+        stack.append((heading.level, token["children"]))
+    return root
+
+
 class _StatuspressPlugin(BasePlugin):
     """Adds the generated pages and files, and sets each page's metadata."""
 
@@ -122,9 +196,13 @@ class _StatuspressPlugin(BasePlugin):
         self._files = files
         self._now = now  # (iso, text) as HTML: put in place of the footer's markers in templates (404.html)
 
+    def spec(self, src_uri: str) -> Page | None:
+        return self._pages.get(src_uri)
+
     def on_files(self, files: Files, *, config):  # type: ignore[override]
         for page in self._pages.values():
-            files.append(File.generated(config, page.path, content=page.markdown))
+            # No source text: the page's content is set from its HTML, never read or converted.
+            files.append(File.generated(config, page.path, content=""))
         for path in sorted(self._files):
             files.append(File.generated(config, path, content=self._files[path]))
         return files
@@ -167,29 +245,92 @@ def valid_toggles(html: str) -> str:
     return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
 
 
-def _palette() -> list[dict[str, object]]:
+def _palette(branding: Branding) -> list[dict[str, object]]:
     # Follows the reader's system setting; the toggle overrides it (stored by Material's JS).
+    # A brand colour makes Material's palette "custom": the colours come from BRAND_CSS.
+    primary = "custom" if branding.primary_color else "indigo"
+    accent = "custom" if branding.accent_color else "indigo"
     return [
         {
             "media": "(prefers-color-scheme: light)",
             "scheme": "default",
-            "primary": "indigo",
-            "accent": "indigo",
+            "primary": primary,
+            "accent": accent,
             "toggle": {"icon": "material/brightness-7", "name": "Switch to dark mode"},
         },
         {
             "media": "(prefers-color-scheme: dark)",
             "scheme": "slate",
-            "primary": "indigo",
-            "accent": "indigo",
+            "primary": primary,
+            "accent": accent,
             "toggle": {"icon": "material/brightness-4", "name": "Switch to light mode"},
         },
     ]
 
 
+def _rgb(color: str) -> tuple[int, int, int]:
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+def _shade(color: str, factor: float) -> str:
+    """``color`` with each channel scaled towards black (factor < 1) or white (factor > 1)."""
+    out = []
+    for c in _rgb(color):
+        out.append(round(c * factor) if factor <= 1 else round(c + (255 - c) * (factor - 1)))
+    return "#" + "".join(f"{min(255, max(0, c)):02x}" for c in out)
+
+
+def brand_css(branding: Branding) -> bytes:
+    """Material's colour variables for the brand colours (both checked for white text at 4.5:1)."""
+    parts = []
+    if branding.primary_color:
+        c = branding.primary_color
+        parts.append(
+            ":root > * {\n"
+            f"  --md-primary-fg-color: {c};\n"
+            f"  --md-primary-fg-color--light: {_shade(c, 1.3)};\n"
+            f"  --md-primary-fg-color--dark: {_shade(c, 0.8)};\n"
+            "  --md-primary-bg-color: #ffffff;\n"
+            "  --md-primary-bg-color--light: #ffffff;\n"
+            "}\n"
+            # Links on the light page are a shade darker: they also sit on tinted cards.
+            f'[data-md-color-scheme="default"] {{ --md-typeset-a-color: {_shade(c, 0.8)}; }}\n'
+        )
+    if branding.accent_color:
+        c = branding.accent_color
+        r, g, b = _rgb(c)
+        parts.append(
+            ":root > * {\n"
+            f"  --md-accent-fg-color: {c};\n"
+            f"  --md-accent-fg-color--transparent: rgba({r}, {g}, {b}, 0.1);\n"
+            "  --md-accent-bg-color: #ffffff;\n"
+            "  --md-accent-bg-color--light: #ffffff;\n"
+            "}\n"
+        )
+    return ("/* Made by statuspress from theme: in site_config.yml. */\n" + "".join(parts)).encode()
+
+
 def _config_options(
     settings: SiteSettings, nav: Sequence[tuple[str, str]], docs_dir: Path, site_dir: Path
 ) -> dict[str, object]:
+    branding = settings.branding
+    extra_css = [EXTRA_CSS]
+    if branding.primary_color or branding.accent_color:
+        extra_css.append(BRAND_CSS)
+    extra_css.extend(branding.extra_css)
+    theme: dict[str, object] = {
+        "name": "material",
+        "custom_dir": str(settings.theme_dirs[0]),
+        "language": "en",
+        # No Google Fonts: the page must not call third parties, and must render offline.
+        "font": False,
+        "palette": _palette(branding),
+        "features": [],
+    }
+    if branding.logo:
+        theme["logo"] = branding.logo
+    if branding.favicon:
+        theme["favicon"] = branding.favicon
     return {
         "site_name": _markup(settings.name),
         "site_description": _markup(settings.description) if settings.description else None,
@@ -198,18 +339,11 @@ def _config_options(
         "site_dir": str(site_dir),
         "use_directory_urls": True,
         "strict": True,
-        "theme": {
-            "name": "material",
-            "custom_dir": str(settings.theme_dir),
-            "language": "en",
-            # No Google Fonts: the page must not call third parties, and must render offline.
-            "font": False,
-            "palette": _palette(),
-            "features": [],
-        },
+        "theme": theme,
         "plugins": ["search"],
-        "markdown_extensions": ["attr_list", "md_in_html", "tables", {"toc": {"permalink": False}}],
-        "extra_css": [EXTRA_CSS],
+        # Nothing is converted from Markdown: pages arrive as finished HTML.
+        "markdown_extensions": [],
+        "extra_css": extra_css,
         "extra": {
             "generator": False,
             "sp_internal": settings.internal,
@@ -219,6 +353,8 @@ def _config_options(
                 "now_text": _markup(settings.now_text),
                 "feed": settings.footer_feed,
             },
+            "sp_announcement": Markup(branding.announcement_html),  # sanitised by the Markdown renderer
+            "sp_support": _markup(branding.support_url),
         },
         "nav": [{title: path} for title, path in nav],
         # Incident pages are deliberately not in the nav: say nothing about them.
@@ -228,6 +364,21 @@ def _config_options(
                       "anchors": "ignore"},
         },
     }
+
+
+class _PageTemplatesHidden(jinja2.BaseLoader):
+    """The theme's loader without ``statuspress/``: those are page templates, not Material overrides."""
+
+    def __init__(self, inner: jinja2.BaseLoader) -> None:
+        self.inner = inner
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        if template.split("/", 1)[0] == PAGE_TEMPLATES:
+            raise jinja2.TemplateNotFound(template)
+        return self.inner.get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        return [t for t in self.inner.list_templates() if t.split("/", 1)[0] != PAGE_TEMPLATES]
 
 
 class _Collect(logging.Handler):
@@ -272,9 +423,10 @@ def _source_date_epoch(now: datetime) -> Iterator[None]:
                 os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-# ---------------------------------------------------------------- fast Markdown for our own pages
+# ---------------------------------------------------------------- fast search indexing
 
-_HEADING_LINE = re.compile(r"#{2,6}[ \t]+\S[^\n]*")
+_TAG_NAME = getattr(html.parser, "tagfind_tolerant", None)
+_ATTRIBUTE = getattr(html.parser, "attrfind_tolerant", None)
 # A tag as HTMLParser reads it (a quoted value may hold ">"); or "<" opening anything else tag-like.
 _TAG = re.compile(
     r"""<(?:(/)?([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'=<>/`]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(/)?>"""
@@ -282,145 +434,6 @@ _TAG = re.compile(
 )
 _VOID_TAGS = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
                         "source", "track", "wbr"))
-# Elements whose content HTMLParser or Markdown treat specially: leave those pages to Markdown.
-_SPECIAL_TAGS = frozenset(("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
-                           "noscript", "plaintext"))
-_MARKDOWN_ATTR = re.compile(r"\smarkdown\s*=", re.IGNORECASE)
-_BLANKISH_LINE = re.compile(r"(?<=\n) +\n")
-
-
-class _FastMarkdown:
-    """What Python-Markdown makes of a page of raw HTML blocks and ``## Heading {#id}`` lines, only faster.
-
-    Markdown stores a raw HTML block verbatim, but finds its end by feeding
-    every tag through ``html.parser``; on pages of thousands of tags that is
-    most of the build. Here a block's end is found with one regular
-    expression over plainly nested HTML, and only the headings are converted
-    by a real ``Markdown`` instance with the site's extensions (once per
-    distinct set of headings), which also yields the table of contents.
-    :meth:`convert` returns ``None`` for anything it is not sure about (text
-    outside blocks, a block not closed at the end of its line, comments,
-    script-like elements, ``markdown=`` attributes), and the page then goes
-    through Markdown as usual.
-    """
-
-    def __init__(self, extensions: Sequence[Any], extension_configs: Mapping[str, Any]) -> None:
-        self._md = md_lib.Markdown(extensions=list(extensions), extension_configs=dict(extension_configs))
-        self._block_tags = frozenset(self._md.block_level_elements)
-        self._headings: dict[str, tuple[list[str], list[Any]]] = {}
-
-    @staticmethod
-    def _element_end(text: str, start: int) -> int | None:
-        """Where the element opening at ``start`` closes, if everything inside is plainly nested."""
-        stack: list[str] = []
-        pos = start
-        while True:
-            lt = text.find("<", pos)
-            if lt < 0:
-                return None
-            m = _TAG.match(text, lt)
-            if m is None:  # "<" and then no tag: the parser reads it as text
-                pos = lt + 1
-                continue
-            name = m.group(2)
-            if name is None:  # a comment, declaration or processing instruction
-                return None
-            name = name.lower()
-            if name in _SPECIAL_TAGS:
-                return None
-            if m.group(1):
-                if not stack or stack[-1] != name:
-                    return None
-                stack.pop()
-                if not stack:
-                    return m.end()
-            elif name not in _VOID_TAGS and not m.group(4):
-                stack.append(name)
-            elif not stack:
-                return m.end()
-            pos = m.end()
-
-    def convert(self, text: str) -> tuple[str, list[Any]] | None:
-        """``(html, toc tokens)`` exactly as Markdown would make them, or ``None``."""
-        # Markdown's first step (NormalizeWhitespace), done the same way.
-        text = text.replace("\x02", "").replace("\x03", "").replace("\r\n", "\n").replace("\r", "\n")
-        text = _BLANKISH_LINE.sub("\n", text.expandtabs(self._md.tab_length))
-        if _MARKDOWN_ATTR.search(text):
-            return None  # Markdown inside HTML
-        blocks: list[tuple[bool, str]] = []  # (is heading, text)
-        pos, n = 0, len(text)
-        while True:
-            while pos < n and text[pos] == "\n":
-                pos += 1
-            if pos >= n:
-                break
-            if text[pos] == "#":
-                eol = text.find("\n", pos)
-                eol = n if eol < 0 else eol
-                line = text[pos:eol]
-                if not _HEADING_LINE.fullmatch(line) or (eol + 1 < n and text[eol + 1] != "\n"):
-                    return None
-                if "<" in line:
-                    return None  # Markdown's HTML parser reads the whole text, headings included
-                blocks.append((True, line))
-                pos = eol
-            elif text[pos] == "<":
-                m = _TAG.match(text, pos)
-                if m is None or m.group(2) is None or m.group(1) or m.group(2).lower() not in self._block_tags:
-                    return None
-                end = self._element_end(text, pos)
-                if end is None or not (end == n or text.startswith("\n\n", end) or text[end:] == "\n"):
-                    return None
-                blocks.append((False, text[pos:end]))
-                pos = end
-            else:
-                return None
-        headings = [b for is_heading, b in blocks if is_heading]
-        key = "\n\n".join(headings)
-        done = self._headings.get(key)
-        if done is None:
-            self._md.reset()
-            html = self._md.convert(key) if headings else ""
-            lines = html.split("\n") if html else []
-            if len(lines) != len(headings) or not all(line.startswith("<h") for line in lines):
-                return None
-            done = (lines, list(getattr(self._md, "toc_tokens", [])))
-            self._headings[key] = done
-        lines, tokens = done
-        out: list[str] = []
-        converted = iter(lines)
-        for is_heading, block in blocks:
-            # Markdown ends a raw HTML block with a blank line and a heading with a line break.
-            out.append(next(converted) + "\n" if is_heading else block + "\n\n")
-        return "".join(out).strip(), tokens
-
-    def render(self, page: MkDocsPage) -> bool:
-        """Fill in ``page.content`` and ``page.toc`` as ``Page.render`` would; False to leave it to MkDocs."""
-        result = self.convert(page.markdown or "")
-        if result is None:
-            return False
-        html, tokens = result
-        page.content = html
-        page.toc = get_toc(tokens)
-        page._title_from_render = None  # only a Markdown "# Title" sets it; ours is raw HTML
-        page.present_anchor_ids = {t["id"] for t in _walk_tokens(tokens)} | set(_ID_ATTR.findall(html))
-        page.links_to_anchors = {}  # raw HTML links are not checked by MkDocs either
-        return True
-
-
-_ID_ATTR = re.compile(r'\sid="([^"]*)"')
-
-
-def _walk_tokens(tokens: Sequence[Any]) -> Iterator[Any]:
-    for token in tokens:
-        yield token
-        yield from _walk_tokens(token.get("children", []))
-
-
-# ---------------------------------------------------------------- fast search indexing
-
-_TAG_NAME = getattr(html.parser, "tagfind_tolerant", None)
-_ATTRIBUTE = getattr(html.parser, "attrfind_tolerant", None)
 _CDATA_TAGS = frozenset(("script", "style"))
 
 
@@ -610,12 +623,54 @@ def _site_key(settings: SiteSettings, nav: Sequence[tuple[str, str]], nav_pages:
     # Nav entries show their pages' titles, and nav pages show their neighbours'.
     nav_meta = [(p.path, p.title, p.description, p.search, p.toc, p.labels) for p in nav_pages]
     h.update(repr((_RENDERER_VERSION, fixed, list(nav), nav_meta, versions)).encode("utf-8", "surrogatepass"))
-    theme = Path(settings.theme_dir)
-    for path in sorted(theme.rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(theme).as_posix().encode("utf-8", "surrogatepass") + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+    for theme in settings.theme_dirs:
+        h.update(b"\1layer\0")
+        for path in sorted(theme.rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(theme).as_posix().encode("utf-8", "surrogatepass") + b"\0")
+                h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.digest()
+
+
+class TemplateFailure(Exception):
+    """A theme template could not be compiled or rendered; ``str()`` names the file and line."""
+
+
+def _template_label(filename: str | None, theme_dirs: Sequence[Path]) -> str:
+    """A template file as a person finds it: ``theme/partials/logo.html`` for the repository's own."""
+    if not filename:
+        return "a theme template"
+    path = Path(filename)
+    for n, folder in enumerate(theme_dirs):
+        try:
+            rel = path.resolve().relative_to(Path(folder).resolve()).as_posix()
+        except (OSError, ValueError):
+            continue
+        if n == 0 and len(theme_dirs) > 1:
+            return f"theme/{rel}"
+        return f"statuspress's bundled theme file {rel}"
+    return filename
+
+
+def describe_template_error(error: jinja2.TemplateError, theme_dirs: Sequence[Path]) -> str:
+    """``theme/main.html:3: unexpected '}'``: the template and line where Jinja failed, and what failed."""
+    filename: str | None = None
+    line: int | None = None
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        filename, line = error.filename, error.lineno
+    else:
+        # Jinja rewrites tracebacks so that template frames carry the template's file and line.
+        tb = error.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if name.endswith((".html", ".xml", ".txt")) and os.path.isfile(name):
+                filename, line = name, tb.tb_lineno
+            tb = tb.tb_next
+    where = _template_label(filename, theme_dirs)
+    if line:
+        where += f":{line}"
+    kind = "template syntax error" if isinstance(error, jinja2.TemplateSyntaxError) else "template error"
+    return f"{where}: {kind}: {error.message or type(error).__name__} (fix the template, or remove it to use the bundled one)"
 
 
 @dataclass
@@ -661,14 +716,17 @@ def _search_index(config: Any) -> Any:
     return None
 
 
-def _populate(page: MkDocsPage, config: Any, files: Files, fast: _FastMarkdown) -> None:
-    """MkDocs' ``_populate_page``, with our fast path in place of ``Page.render`` where it applies."""
+def _populate(page: MkDocsPage, config: Any, files: Files, spec: Page | None) -> None:
+    """MkDocs' ``_populate_page`` for a page of finished HTML: its content and toc are set, not converted."""
     config._current_page = page
     try:
         page = config.plugins.on_pre_page(page, config=config, files=files)
-        page.read_source(config)
-        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-        if not fast.render(page):
+        page.markdown = config.plugins.on_page_markdown("", page=page, config=config, files=files)
+        if spec is not None:
+            page.content = spec.html
+            page.toc = get_toc(toc_tokens(spec.headings))
+        else:  # not one of ours (a plugin's page): MkDocs' own way
+            page.read_source(config)
             page.render(config, files)
         page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
     except Exception as e:
@@ -676,6 +734,17 @@ def _populate(page: MkDocsPage, config: Any, files: Files, fast: _FastMarkdown) 
         raise
     finally:
         config._current_page = None
+
+
+def _page_template(env: jinja2.Environment) -> str:
+    """``main.html``, or the template it only extends when it is the bundled one (one level less per page)."""
+    try:
+        filename = env.loader.get_source(env, "main.html")[1] if env.loader is not None else None
+    except jinja2.TemplateNotFound:
+        return "main.html"
+    if filename and Path(filename).resolve() == (THEME_DIR / "main.html").resolve():
+        return "statuspress-base.html"
+    return "main.html"
 
 
 def _log_page_error(stage: str, page: MkDocsPage, error: Exception) -> None:
@@ -687,17 +756,20 @@ def _log_page_error(stage: str, page: MkDocsPage, error: Exception) -> None:
 
 
 def _render_page(page: MkDocsPage, config: Any, doc_files: Sequence[File], nav: Any, env: Any,
-                 index: Any) -> _Rendered:
+                 index: Any, theme_dirs: Sequence[Path] = (), main_template: str = "main.html") -> _Rendered:
     """MkDocs' ``_build_page`` up to the output, which is returned instead of written."""
     config._current_page = page
     before = len(index.entries) if index is not None else 0
     try:
         page.active = True
         context = mkdocs_build_module.get_context(nav, doc_files, config, page)
-        template = env.get_template(page.meta.get("template", "main.html"))
+        template = env.get_template(page.meta.get("template", main_template))
         context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
         output = template.render(context)
         output = config.plugins.on_post_page(output, page=page, config=config)
+    except jinja2.TemplateError as e:
+        _log_page_error("building", page, e)
+        raise TemplateFailure(describe_template_error(e, theme_dirs)) from None
     except Exception as e:
         _log_page_error("building", page, e)
         raise
@@ -743,9 +815,9 @@ class _Logged(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _split(pages: Sequence[MkDocsPage], parts: int) -> list[list[MkDocsPage]]:
-    """Contiguous runs of about equal work (Markdown length is a fair proxy for rendering time)."""
-    weights = [len(p.file.content_string) + 2000 for p in pages]
+def _split(pages: Sequence[MkDocsPage], parts: int, sizes: Mapping[str, int]) -> list[list[MkDocsPage]]:
+    """Contiguous runs of about equal work (the HTML's length is a fair proxy for rendering time)."""
+    weights = [sizes.get(p.file.src_uri, 0) + 2000 for p in pages]
     total = sum(weights)
     runs: list[list[MkDocsPage]] = [[] for _ in range(parts)]
     acc = 0
@@ -799,7 +871,7 @@ def _prune(folder: str, stale: Sequence[str]) -> None:
 def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str, bytes],
            now_values: tuple[str, str], workers: int,
            template_code: jinja2.BytecodeCache | None = None,
-           known: _Manifest | None = None) -> tuple[RenderStats, _Manifest]:
+           known: _Manifest | None = None, theme_dirs: Sequence[Path] = ()) -> tuple[RenderStats, _Manifest]:
     """MkDocs' ``build()`` (1.6), step for step, except that pages are rendered by :func:`_render_page`:
     on several cores when there are many, and not at all when ``cache`` holds them.
 
@@ -824,12 +896,21 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
             before = _snapshot(site_dir)
 
         files = get_files(config)
+        # The layers below the repository's theme/: the bundled overrides, then Material's own.
+        for n, folder in enumerate(theme_dirs[1:], start=1):
+            config.theme.dirs.insert(n, str(folder))
         env = config.theme.get_env()
+        env.loader = _PageTemplatesHidden(env.loader)
         # Templates do not change during a build: no file check on each of the ~40 includes per page.
         env.auto_reload = False
         if template_code is not None:
             env.bytecode_cache = template_code
         files.add_files_from_theme(env, config)
+        main_template = _page_template(env)
+        if theme_dirs:
+            own = os.path.join(str(theme_dirs[0]), PAGE_TEMPLATES, "")
+            for file in [f for f in files if f.abs_src_path and f.abs_src_path.startswith(own)]:
+                files.remove(file)  # page templates are never published
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
         nav = get_navigation(files, config)
@@ -851,13 +932,14 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
                     done[page.file.src_uri] = hit
         todo = [p for p in pages if p.file.src_uri not in done]
 
-        fast = _FastMarkdown(config["markdown_extensions"], config["mdx_configs"] or {})
+        plugin = config.plugins.get("statuspress")
+        specs: Mapping[str, Page] = plugin._pages if isinstance(plugin, _StatuspressPlugin) else {}
         index = _search_index(config)
         if index is not None:
             _speed_up_search(index)
         # The navigation (on every page, and on 404.html) shows these pages: read them first.
         for page in nav.pages:
-            _populate(page, config, files, fast)
+            _populate(page, config, files, specs.get(page.file.src_uri))
         env = config.plugins.on_env(env, config=config, files=files)
 
         now_bytes = (now_values[0].encode("utf-8", "xmlcharrefreplace"), now_values[1].encode("utf-8", "xmlcharrefreplace"))
@@ -869,8 +951,8 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
             out = {}
             for page in run:
                 if page.content is None:
-                    _populate(page, config, files, fast)
-                rendered = _render_page(page, config, doc_files, nav, env, index)
+                    _populate(page, config, files, specs.get(page.file.src_uri))
+                rendered = _render_page(page, config, doc_files, nav, env, index, theme_dirs, main_template)
                 if direct:
                     if rendered.html:
                         mkdocs_utils.write_file(_with_now(rendered.html, now_bytes), page.file.abs_dest_path)
@@ -885,12 +967,14 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
             logging.getLogger("mkdocs").addHandler(logged)
             try:
                 return "ok", render(run), logged.records
+            except TemplateFailure as exc:
+                return "template", str(exc), logged.records
             except Exception as exc:
                 return "error", f"{type(exc).__name__}: {exc}", logged.records
 
         parts = max(1, min(workers, len(todo) // max(PARALLEL_MIN_PAGES // 2, 1)))
         if parts > 1 and forked.fork_safe():
-            runs = _split(todo, parts)
+            runs = _split(todo, parts, {k: len(v.html) for k, v in specs.items()})
             children = [forked.Forked(lambda run=run: in_worker(run)) for run in runs[1:]]
             try:
                 done.update(render(runs[0]))
@@ -909,6 +993,8 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
                     logging.getLogger(name).log(level, message)
                 if kind == "ok":
                     done.update(value)
+                elif kind == "template":
+                    raise TemplateFailure(value)
                 else:
                     errors.append(value)
             if errors:
@@ -918,10 +1004,13 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
             done.update(render(todo))
 
         files.copy_static_files(inclusion=inclusion)
-        for template in config.theme.static_templates:
-            mkdocs_build_module._build_theme_template(template, env, files, config, nav)
-        for template in config.extra_templates:
-            mkdocs_build_module._build_extra_template(template, files, config, nav)
+        try:
+            for template in config.theme.static_templates:
+                mkdocs_build_module._build_theme_template(template, env, files, config, nav)
+            for template in config.extra_templates:
+                mkdocs_build_module._build_extra_template(template, files, config, nav)
+        except jinja2.TemplateError as e:
+            raise TemplateFailure(describe_template_error(e, theme_dirs)) from None
 
         entries: list[dict[str, Any]] = []
         manifest: _Manifest = {}
@@ -942,9 +1031,6 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
         if index is not None:
             index.entries[:] = entries
 
-        log_level = config.validation.links.anchors
-        for page in pages:
-            page.validate_anchor_links(files=files, log_level=log_level)
         config.plugins.on_post_build(config=config)
         if counts := warning_counter.get_counts():
             msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
@@ -1054,8 +1140,19 @@ class Renderer:
                 footer = dict(config["extra"]["sp_footer"])
                 footer.update(now_iso=Markup(_NOW_ISO), now_text=Markup(_NOW_TEXT))
                 config["extra"]["sp_footer"] = footer
+                if settings.branding.primary_color or settings.branding.accent_color:
+                    files = {**files, BRAND_CSS: brand_css(settings.branding)}
                 config.plugins["statuspress"] = _StatuspressPlugin(pages, files, now_html)
-                stats, manifest = _build(config, cache, keys, now_html, self.workers, self._templates, known)
+                stats, manifest = _build(config, cache, keys, now_html, self.workers, self._templates, known,
+                                         settings.theme_dirs)
+            except TemplateFailure as exc:
+                if cache is not None:
+                    cache.clear()
+                raise RenderError(str(exc)) from None
+            except jinja2.TemplateError as exc:  # anywhere else MkDocs reads a template
+                if cache is not None:
+                    cache.clear()
+                raise RenderError(describe_template_error(exc, settings.theme_dirs)) from None
             except (mkdocs_exceptions.Abort, mkdocs_exceptions.MkDocsException) as exc:
                 if cache is not None:
                     cache.clear()

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -64,6 +65,8 @@ class SiteContext:
     where the site is served, absolute, ending in ``/`` (added if missing).
     ``internal`` builds may show internal fields and internal post-mortems;
     ``drafts`` builds also show draft and in-review post-mortems.
+    ``root`` is the repository: its ``theme/statuspress/`` templates override
+    the bundled page and feed-entry templates (``None``: bundled only).
     """
 
     model: Model
@@ -71,6 +74,7 @@ class SiteContext:
     base_url: str
     internal: bool = False
     drafts: bool = False
+    root: Path | None = None
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None or self.now.utcoffset() is None:

@@ -1,0 +1,70 @@
+"""User-written Markdown -> sanitised HTML: the one source of trusted markup.
+
+Incident, maintenance and post-mortem bodies are converted with
+Python-Markdown and cleaned with nh3 (no scripts, event handlers, styles or
+``javascript:`` links). The result is :class:`markupsafe.Markup`, so
+templates insert it as it is; everything else a template prints is
+escaped by autoescape.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+import markdown as md_lib
+import nh3
+from markupsafe import Markup
+
+# Valid HTML5 only (nh3's defaults include obsolete tags such as <center> that
+# the validator rejects) and no <h1>: a page has one, ours.
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+}
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+    "time": {"datetime"},
+    "code": {"class"},
+}
+_MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+_H1 = re.compile(r"<(/?)h1>")
+
+_MARKDOWN = threading.local()
+
+
+def render_markdown(text: str) -> Markup:
+    """User-written Markdown -> sanitised HTML (``Markup``; empty for a blank body)."""
+    if not text.strip():
+        return Markup("")
+    return _render_markdown(text)
+
+
+@lru_cache(maxsize=32768)
+def _render_markdown(text: str) -> Markup:
+    # Pure, so remembered: a preview's rebuild, or the internal build after the public one,
+    # does not convert the same body again. One Markdown instance per thread, reset between
+    # texts (building one costs more than converting a short body).
+    md = getattr(_MARKDOWN, "md", None)
+    if md is None:
+        md = _MARKDOWN.md = md_lib.Markdown(extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+    html = md.reset().convert(text)
+    # Demote a body's "# Title" to h2: the page's own h1 is the title.
+    html = _H1.sub(r"<\1h2>", html)
+    cleaned = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+    return Markup(cleaned)  # nh3 output: the only markup trusted as it is

@@ -1,0 +1,58 @@
+"""The about page: feeds, calendar, API endpoints, and how uptime is counted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.site import urls
+from generator.site.views.shared import LEGEND, Facts, LegendItem, Link, PageInfo, rel
+
+API_ENDPOINTS = (
+    "summary", "status", "components", "incidents", "incidents/unresolved",
+    "scheduled-maintenances", "scheduled-maintenances/upcoming", "scheduled-maintenances/active",
+)
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    name: str
+    links: tuple[Link, ...]  # one per format
+
+
+@dataclass(frozen=True)
+class AboutView:
+    page: PageInfo
+    description: str
+    feeds: tuple[FeedRow, ...]
+    calendar: Link
+    api: tuple[Link, ...]  # the text is the path
+    major_weight: str
+    partial_weight: str
+    degraded_weight: str
+    timezone: str
+    legend: tuple[LegendItem, ...]
+
+
+def about_view(facts: Facts) -> AboutView:
+    url = "about/"
+    config = facts.ctx.model.config
+    rows = []
+    for kind, label in (("incidents", "All incidents"), ("maintenance", "Maintenance"), ("postmortems", "Post-mortems")):
+        rows.append(FeedRow(label, tuple(Link(urls.FEED_LABELS[fmt], rel(url, urls.feed_path(kind, fmt)))
+                                         for fmt in urls.FEED_FORMATS)))
+    for svc in config.services:
+        rows.append(FeedRow(svc.name, tuple(Link(urls.FEED_LABELS[fmt], rel(url, urls.service_feed_path(svc.id, fmt)))
+                                            for fmt in urls.FEED_FORMATS)))
+    weights = config.uptime.weights
+    return AboutView(
+        page=PageInfo(url, "About", feeds=facts.feeds),
+        description=config.site.description,
+        feeds=tuple(rows),
+        calendar=Link(urls.ics_path(), rel(url, urls.ics_path())),
+        api=tuple(Link(urls.api_path(name), rel(url, urls.api_path(name))) for name in API_ENDPOINTS),
+        major_weight=format(float(weights.get("major_outage", 1.0)), "g"),
+        partial_weight=format(float(weights.get("partial_outage", 0.3)), "g"),
+        degraded_weight=format(float(weights.get("degraded_performance", 0.0)), "g"),
+        timezone=config.site.timezone,
+        legend=LEGEND,
+    )

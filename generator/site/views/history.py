@@ -1,0 +1,111 @@
+"""Incident history, paginated by three months: ``/history/`` the latest three, ``/history/page/2/`` the three before."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from generator.compute.localtime import local_date
+from generator.site import urls
+from generator.site.views.shared import (
+    MONTH_NAMES,
+    Facts,
+    ListItem,
+    PageInfo,
+    incident_item,
+    maintenance_item,
+    rel,
+)
+
+MONTHS_PER_HISTORY_PAGE = 3
+
+
+@dataclass(frozen=True)
+class Month:
+    anchor: str  # "2026-11": the heading's id
+    name: str  # "November 2026"
+    items: tuple[ListItem, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """One entry of the pagination: a link, or the current page (no ``href``)."""
+
+    text: str
+    href: str = ""
+    rel: str = ""  # "prev" | "next" | ""
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    page: PageInfo
+    span: str  # "September 2026 to November 2026"
+    timezone: str
+    months: tuple[Month, ...]
+    pagination: tuple[PageLink, ...]  # empty when there is a single page
+
+
+def _month_key(moment: datetime, tz: str) -> tuple[int, int]:
+    d = local_date(moment, tz)
+    return d.year, d.month
+
+
+def history_page_url(n: int) -> str:
+    return urls.history_url() if n == 1 else f"{urls.history_url()}page/{n}/"
+
+
+def _pagination(url: str, n: int, total: int) -> tuple[PageLink, ...]:
+    if total <= 1:
+        return ()
+    links = []
+    if n > 1:
+        links.append(PageLink("Newer", rel(url, history_page_url(n - 1)), "prev"))
+    for i in range(1, total + 1):
+        links.append(PageLink(str(i)) if i == n else PageLink(str(i), rel(url, history_page_url(i))))
+    if n < total:
+        links.append(PageLink("Older", rel(url, history_page_url(n + 1)), "next"))
+    return tuple(links)
+
+
+def history_views(facts: Facts) -> list[HistoryView]:
+    ctx = facts.ctx
+    tz = ctx.model.config.site.timezone
+    items: dict[tuple[int, int], list[tuple[datetime, str, str]]] = {}
+    for inc in facts.incidents:
+        items.setdefault(_month_key(inc.started_at, tz), []).append((inc.started_at, inc.id, "i"))
+    maint_by_id = {m.id: m for m in ctx.model.maintenance}
+    for m in ctx.model.maintenance:
+        if m.state(ctx.now) in ("completed", "cancelled"):
+            items.setdefault(_month_key(m.scheduled_start, tz), []).append((m.scheduled_start, m.id, "m"))
+    newest = _month_key(ctx.now, tz)
+    oldest = min(items, default=newest)
+    months: list[tuple[int, int]] = []
+    y, mo = newest
+    while (y, mo) >= oldest:
+        months.append((y, mo))
+        y, mo = (y - 1, 12) if mo == 1 else (y, mo - 1)
+    chunks = [months[i:i + MONTHS_PER_HISTORY_PAGE] for i in range(0, len(months), MONTHS_PER_HISTORY_PAGE)]
+    views = []
+    for n, chunk in enumerate(chunks, start=1):
+        url = history_page_url(n)
+        first, last = chunk[-1], chunk[0]
+        month_views = []
+        for year, month in chunk:
+            rows = []
+            for _, item_id, kind in sorted(items.get((year, month), []), reverse=True):
+                if kind == "i":
+                    found = facts.by_id.get(item_id)
+                    if found is not None:
+                        rows.append(incident_item(facts, url, found))
+                else:
+                    rows.append(maintenance_item(ctx, url, maint_by_id[item_id]))
+            month_views.append(Month(f"{year:04d}-{month:02d}", f"{MONTH_NAMES[month - 1]} {year}", tuple(rows)))
+        title = "Incident history" if n == 1 else f"Incident history, page {n}"
+        views.append(HistoryView(
+            page=PageInfo(url, title, search=False, feeds=facts.feeds),
+            span=f"{MONTH_NAMES[first[1] - 1]} {first[0]} to {MONTH_NAMES[last[1] - 1]} {last[0]}",
+            timezone=tz,
+            months=tuple(month_views),
+            pagination=_pagination(url, n, len(chunks)),
+        ))
+    return views

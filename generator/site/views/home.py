@@ -1,0 +1,124 @@
+"""The home page: overall status, active incidents, maintenance, services with bars, recent days."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from generator.compute.localtime import local_date
+from generator.compute.status import is_open_at, overall_status, status_indicator
+from generator.site import urls
+from generator.site.views.shared import (
+    LEGEND,
+    WEEKDAYS,
+    Bars,
+    Facts,
+    IncidentCard,
+    LegendItem,
+    Link,
+    ListItem,
+    MaintenanceCard,
+    PageInfo,
+    Status,
+    Time,
+    bars,
+    date_text,
+    incident_card,
+    incident_item,
+    maintenance_card,
+    maintenance_item,
+    rel,
+    status_of,
+    time_of,
+)
+
+RECENT_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Banner:
+    level: str  # overall status word
+    text: str  # "All systems operational"
+    as_of: Time
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """A service on the home page: name, status now and its daily bars."""
+
+    link: Link
+    status: Status
+    bars: Bars
+
+
+@dataclass(frozen=True)
+class ServiceGroup:
+    name: str
+    services: tuple[ServiceRow, ...]
+
+
+@dataclass(frozen=True)
+class RecentDay:
+    heading: str  # "Thursday, 26 Nov 2026"
+    items: tuple[ListItem, ...]
+
+
+@dataclass(frozen=True)
+class HomeView:
+    page: PageInfo
+    banner: Banner
+    active: tuple[IncidentCard, ...]
+    maintenance_running: tuple[MaintenanceCard, ...]
+    maintenance_upcoming: tuple[MaintenanceCard, ...]
+    groups: tuple[ServiceGroup, ...]
+    legend: tuple[LegendItem, ...]
+    recent: tuple[RecentDay, ...]  # today first
+    history: Link
+
+
+def home_view(facts: Facts) -> HomeView:
+    ctx = facts.ctx
+    url = urls.home_url()
+    config = ctx.model.config
+    overall = overall_status(facts.statuses)
+    _indicator, description = status_indicator(overall)
+    states = {m.id: m.state(ctx.now) for m in ctx.model.maintenance}
+    running = [m for m in ctx.model.maintenance if states[m.id] in ("in_progress", "verifying")]
+    upcoming = sorted((m for m in ctx.model.maintenance if states[m.id] == "scheduled"),
+                      key=lambda m: (m.scheduled_start, m.id))
+    groups = []
+    for group, services in config.groups():
+        groups.append(ServiceGroup(group, tuple(
+            ServiceRow(Link(svc.name, rel(url, urls.service_url(svc.id))),
+                       status_of(facts.statuses.get(svc.id, "operational")),
+                       bars(facts, svc.id, svc.name, url))
+            for svc in services)))
+
+    tz = config.site.timezone
+    today = local_date(ctx.now, tz)
+    oldest = today - timedelta(days=RECENT_DAYS - 1)
+    by_day: dict[date, list[ListItem]] = {}
+    for inc in facts.incidents:  # newest first: stop at the first one older than the window
+        day = local_date(inc.started_at, tz)
+        if day < oldest:
+            break
+        by_day.setdefault(day, []).append(incident_item(facts, url, inc))
+    for m in sorted(ctx.model.maintenance, key=lambda m: (m.scheduled_start, m.id), reverse=True):
+        if states[m.id] == "completed":
+            by_day.setdefault(local_date(m.effective_start, tz), []).append(maintenance_item(ctx, url, m))
+    recent = []
+    for offset in range(RECENT_DAYS):
+        day = today - timedelta(days=offset)
+        recent.append(RecentDay(f"{WEEKDAYS[day.weekday()]}, {date_text(day)}", tuple(by_day.get(day, ()))))
+    return HomeView(
+        page=PageInfo(url, "Current status", search=False, feeds=facts.feeds,
+                      description=config.site.description or f"Current status of {config.site.name}"),
+        banner=Banner(overall, description, time_of(ctx, ctx.now)),
+        active=tuple(incident_card(facts, url, i) for i in facts.incidents if is_open_at(i, ctx.now)),
+        maintenance_running=tuple(maintenance_card(ctx, url, m) for m in running),
+        maintenance_upcoming=tuple(maintenance_card(ctx, url, m) for m in upcoming),
+        groups=tuple(groups),
+        legend=LEGEND,
+        recent=tuple(recent),
+        history=Link("Incident history", rel(url, urls.history_url())),
+    )

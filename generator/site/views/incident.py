@@ -1,0 +1,117 @@
+"""An incident's page: facts, body, affected services, updates, and internal details in internal builds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator.compute.status import is_open_at
+from generator.model import Incident
+from generator.site import urls
+from generator.site.markdown import render_markdown
+from generator.site.urls import feed_links
+from generator.site.views.shared import (
+    Facts,
+    Link,
+    PageInfo,
+    Status,
+    Time,
+    UpdateView,
+    incident_duration,
+    postmortem_marks,
+    rel,
+    service_link,
+    status_of,
+    time_of,
+    timeline,
+)
+from generator.site.visibility import status_label
+
+
+@dataclass(frozen=True)
+class PostmortemLink:
+    link: Link
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AffectedRow:
+    service: Link
+    worst: Status
+    now: Status | None  # None: ``now_text`` instead
+    now_text: str  # "Recovered" while the incident is open, else "-"
+
+
+@dataclass(frozen=True)
+class InternalDetails:
+    commander: str
+    novel: str  # "yes" | "no"
+    error_messages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    page: PageInfo
+    title: str
+    status_text: str
+    severity: str
+    severity_note: str  # "(highest reached; declared as SEV-2)" or ""
+    started: Time
+    detected: Time
+    acknowledged: Time | None
+    mitigated: Time | None
+    resolved: Time | None
+    duration: str  # "2 h 5 min", "Ongoing for 1 h"
+    detected_by: str
+    category: str
+    postmortems: tuple[PostmortemLink, ...]
+    body: Markup  # sanitised Markdown
+    affected: tuple[AffectedRow, ...]
+    timezone: str
+    updates: tuple[UpdateView, ...]  # newest first
+    internal: InternalDetails | None
+
+
+def incident_view(facts: Facts, inc: Incident) -> IncidentView:
+    ctx = facts.ctx
+    url = urls.incident_url(inc.id)
+    open_now = is_open_at(inc, ctx.now)
+    pms = ctx.visible_postmortems_for(inc.id)
+    fields = ctx.incident_internal_fields(inc)
+    internal = None
+    if fields is not None:
+        internal = InternalDetails(
+            commander=str(fields["commander"] or "not set"),
+            novel="yes" if fields["novel"] else "no",
+            error_messages=tuple(str(e) for e in (fields["error_messages"] or ())),  # type: ignore[attr-defined]
+        )
+    services = [sid for sid in inc.affected_service_ids() if ctx.model.config.service(sid) is not None]
+    feeds = tuple(feed_links(ctx, services[0])) if len(services) == 1 else facts.feeds
+    summary = inc.updates[-1].message if inc.updates else inc.title
+    return IncidentView(
+        page=PageInfo(url, inc.title, feeds=feeds, description=f"{status_label(inc.status)}: {summary}"[:300]),
+        title=inc.title,
+        status_text=status_label(inc.status),
+        severity=ctx.severity_text(inc.max_severity),
+        severity_note=(f"(highest reached; declared as {inc.severity})" if inc.max_severity != inc.severity else ""),
+        started=time_of(ctx, inc.started_at),
+        detected=time_of(ctx, inc.detected_at),
+        acknowledged=time_of(ctx, inc.acknowledged_at) if inc.acknowledged_at is not None else None,
+        mitigated=time_of(ctx, inc.mitigated_at) if inc.mitigated_at is not None else None,
+        resolved=time_of(ctx, inc.resolved_at) if inc.resolved_at is not None and not open_now else None,
+        duration=incident_duration(ctx, inc).capitalize(),
+        detected_by=inc.detection.replace("_", " ") if inc.detection else "",
+        category=inc.category or "",
+        postmortems=tuple(PostmortemLink(Link(pm.title, rel(url, urls.postmortem_url(pm.id))), postmortem_marks(pm))
+                          for pm in pms),
+        body=render_markdown(inc.body),
+        affected=tuple(
+            AffectedRow(service_link(ctx, url, sid), status_of(worst),
+                        status_of(now_impact) if now_impact else None,
+                        "" if now_impact else ("Recovered" if open_now else "-"))
+            for sid, worst, now_impact in facts.services_of(inc)),
+        timezone=ctx.model.config.site.timezone,
+        updates=timeline(ctx, inc.updates, show_eta=open_now),
+        internal=internal,
+    )

@@ -1,0 +1,191 @@
+"""The KPI page: medians and 90th percentiles with n and intervals, charts, response targets, post-mortems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.compute.display import format_interval, format_seconds, format_share, format_stat
+from generator.compute.kpis import compute_kpis
+from generator.site import urls
+from generator.site.charts import Chart, chart_specs
+from generator.site.views.shared import Cell, Facts, PageInfo, Table, Time, rel, time_of
+from generator.site.visibility import SiteContext
+
+METRICS = (
+    ("time_to_detect", "Time to detect", "detected - started"),
+    ("time_to_acknowledge", "Time to acknowledge", "acknowledged - detected"),
+    ("time_to_mitigate", "Time to mitigate", "impact ended - started"),
+    ("time_to_resolve", "Time to resolve", "resolved - detected"),
+)
+GROUPS = (
+    ("severity", "By severity", "Severity"),
+    ("service", "By service", "Service"),
+    ("category", "By category", "Category"),
+    ("quarter", "By quarter", "Quarter"),
+)
+
+
+def stat_cell(stat: dict, which: str = "median") -> Cell:
+    """A median or p90 with its n and interval, or an honest "not enough data (n=k)"."""
+    text = format_stat(stat, which)
+    if stat.get(which) is None:
+        return Cell(text, nodata=True)
+    interval = format_interval(stat, "ci95" if which == "median" else "p90_ci95")
+    return Cell(text, f"(n={int(stat.get('n', 0))}; 95% interval {interval})")
+
+
+def mean_cell(stat: dict) -> Cell:
+    if not stat.get("n"):
+        return Cell("no data (n=0)")
+    return Cell(format_seconds(stat.get("mean")), f"(n={int(stat['n'])})")
+
+
+@dataclass(frozen=True)
+class ChartView:
+    title: str
+    src: str  # relative to the page
+    alt: str
+    data: Table
+
+
+@dataclass(frozen=True)
+class GroupView:
+    anchor: str
+    title: str
+    medians: Table
+    p90s: Table
+    p90s_summary: str
+    means: Table
+    means_summary: str
+
+
+@dataclass(frozen=True)
+class KpisView:
+    page: PageInfo
+    internal_only: bool  # publish.kpis is internal: the page says so
+    volume: int
+    now: Time
+    median_min_n: int
+    p90_min_n: int
+    overall: Table
+    overall_means: Table
+    charts: tuple[ChartView, ...]
+    groups: tuple[GroupView, ...]
+    change_note: str  # "" when there are no quarter-on-quarter changes
+    changes: Table | None
+    response_targets: Table
+    customer_reported: str  # "12% (3 of 25 incidents)"
+    postmortems: Table
+    action_items: Table
+
+
+def _group_key_label(ctx: SiteContext, group: str, key: str) -> str:
+    if group == "severity":
+        return ctx.severity_text(key)
+    if group == "service":
+        return ctx.service_name(key)
+    return key
+
+
+def chart_view(chart: Chart, page_url: str) -> ChartView:
+    return ChartView(chart.title, rel(page_url, chart.path), chart.alt, Table(
+        f"Data for: {chart.title}", tuple(chart.columns), tuple(tuple(Cell(c) for c in row) for row in chart.rows)))
+
+
+def kpis_view(facts: Facts) -> KpisView:
+    ctx = facts.ctx
+    url = urls.kpis_url()
+    k = compute_kpis(ctx.model, ctx.now)
+    internal_only = ctx.model.config.publish_kpis != "public"
+    method = k.get("method", {})
+    names = tuple(label for _, label, _ in METRICS)
+
+    overall = Table("Overall KPIs", ("Measure", "Median", "90th percentile"), tuple(
+        (Cell(label, how, below=True), stat_cell(k["overall"][metric]), stat_cell(k["overall"][metric], "p90"))
+        for metric, label, how in METRICS))
+    overall_means = Table("Overall means", ("Measure", "Mean"), tuple(
+        (Cell(label), mean_cell(k["overall"][metric])) for metric, label, _ in METRICS))
+
+    groups = []
+    for group, title, head in GROUPS:
+        figures = k.get(group, {})
+        if not figures:
+            continue
+        med, p90, mean = [], [], []
+        for key, fig in figures.items():
+            name = Cell(_group_key_label(ctx, group, key))
+            med.append((name, Cell(str(fig["volume"])), *(stat_cell(fig[m]) for m, _, _ in METRICS)))
+            p90.append((name, *(stat_cell(fig[m], "p90") for m, _, _ in METRICS)))
+            mean.append((name, *(mean_cell(fig[m]) for m, _, _ in METRICS)))
+        lower = title.lower()
+        groups.append(GroupView(
+            anchor=f"by-{group}", title=title,
+            medians=Table(f"Medians {lower}", (head, "Incidents", *names), tuple(med), "sp-table--kpi"),
+            p90s=Table(f"90th percentiles {lower}", (head, *names), tuple(p90), "sp-table--kpi"),
+            p90s_summary=f"90th percentiles {lower}",
+            means=Table(f"Means {lower}", (head, *names), tuple(mean), "sp-table--kpi"),
+            means_summary=f"Means {lower} (outlier-sensitive)",
+        ))
+
+    changes = k.get("changes", [])
+    change_table = None
+    change_note = ""
+    if changes:
+        change_note = (
+            f"A change is called better or worse only when the {method.get('change_test', 'rank test')} "
+            f"finds it at the {format(float(method.get('alpha', 0.05)) * 100, 'g')}% level; otherwise it is "
+            "noise as far as the data can tell.")
+        by_metric = {m: label for m, label, _ in METRICS}
+        rows = []
+        for c in changes:
+            med_from = format_seconds(c["median_from"]) if c.get("median_from") is not None else f"n={c['n_from']}"
+            med_to = format_seconds(c["median_to"]) if c.get("median_to") is not None else f"n={c['n_to']}"
+            verdict = Cell(c["verdict"], f"(p={c['p_value']:.3f})" if c.get("p_value") is not None else "")
+            rows.append((Cell(f"{c['from']} to {c['to']}"), Cell(by_metric.get(c["metric"], c["metric"])),
+                         Cell(med_from), Cell(med_to), verdict))
+        change_table = Table("Quarter on quarter", ("Quarters", "Measure", "Median before", "Median after", "Verdict"),
+                             tuple(rows))
+
+    targets = Table("Response targets", ("Severity", "Target (acknowledge)", "Met", "Missed", "Pending", "Share met"), tuple(
+        (Cell(ctx.severity_text(sev)), Cell(r["target"] or "none"), Cell(str(r["met"])), Cell(str(r["missed"])),
+         Cell(str(r["pending"])), Cell(format_share(r["share_met"]), f"(n={int(r['n'])})"))
+        for sev, r in k.get("response_targets", {}).items()))
+    cust = k["overall"]["customer_reported"]
+    pm = k.get("postmortems", {})
+    ai = k.get("action_items", {})
+
+    def figures_table(label: str, head: tuple[str, str], rows: list[tuple[str, Cell]]) -> Table:
+        return Table(label, head, tuple((Cell(name), cell) for name, cell in rows))
+
+    return KpisView(
+        page=PageInfo(url, "Incident KPIs", labels=("Internal",) if internal_only else (), feeds=facts.feeds,
+                      description="Incident KPIs: time to detect, acknowledge, mitigate and resolve, with sample sizes."),
+        internal_only=internal_only,
+        volume=int(k["overall"]["volume"]),
+        now=time_of(ctx, ctx.now),
+        median_min_n=int(method.get("median_min_n", 10)),
+        p90_min_n=int(method.get("p90_min_n", 30)),
+        overall=overall,
+        overall_means=overall_means,
+        charts=tuple(chart_view(chart, url) for chart in chart_specs(ctx)),
+        groups=tuple(groups),
+        change_note=change_note,
+        changes=change_table,
+        response_targets=targets,
+        customer_reported=f"{format_share(cust['share'])} ({int(cust['count'])} of {int(cust['n'])} incidents)",
+        postmortems=figures_table("Post-mortems", ("Figure", "Value"), [
+            ("Required by policy", Cell(str(pm.get("required", 0)))),
+            ("Published", Cell(str(pm.get("published", 0)))),
+            ("Pending (within the due time)", Cell(str(pm.get("pending", 0)))),
+            ("Overdue", Cell(str(pm.get("overdue", 0)))),
+            ("Completion rate", Cell(format_share(pm.get("completion_rate")))),
+            ("Time to publish, median", stat_cell(pm.get("time_to_publish", {"n": 0}))),
+        ]),
+        action_items=figures_table("Action items", ("State", "Count"), [
+            ("Open", Cell(str(ai.get("open", 0)))),
+            ("In progress", Cell(str(ai.get("in_progress", 0)))),
+            ("Done", Cell(str(ai.get("done", 0)))),
+            ("Won't do", Cell(str(ai.get("wont_do", 0)))),
+            ("Overdue (open or in progress past due)", Cell(str(ai.get("overdue", 0)))),
+        ]),
+    )

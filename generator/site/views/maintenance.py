@@ -1,0 +1,106 @@
+"""Maintenance pages: one per window, and the index (in progress, scheduled, past, cancelled)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator.model import Maintenance
+from generator.site import urls
+from generator.site.markdown import render_markdown
+from generator.site.views.shared import (
+    Affected,
+    Facts,
+    Link,
+    ListItem,
+    MaintenanceCard,
+    PageInfo,
+    Span,
+    UpdateView,
+    maintenance_affected,
+    maintenance_card,
+    maintenance_item,
+    rel,
+    span_of,
+    timeline,
+)
+from generator.site.visibility import status_label
+
+
+@dataclass(frozen=True)
+class MaintenanceView:
+    page: PageInfo
+    title: str
+    labels: tuple[str, ...]
+    state_text: str
+    scheduled: Span
+    actual: Span | None  # when it ran other than scheduled
+    affected: tuple[Affected, ...]
+    body: Markup
+    updates: tuple[UpdateView, ...]  # newest first; none from the future
+
+
+def maintenance_view(facts: Facts, m: Maintenance) -> MaintenanceView:
+    ctx = facts.ctx
+    url = urls.maintenance_url(m.id)
+    state = m.state(ctx.now)
+    labels = ("Cancelled",) if state == "cancelled" else ()
+    moved = not m.cancelled and (m.effective_start, m.effective_end) != (m.scheduled_start, m.scheduled_end)
+    return MaintenanceView(
+        page=PageInfo(url, m.title, labels=labels, feeds=facts.feeds,
+                      description=f"{status_label(state)} maintenance: {m.title}"),
+        title=m.title,
+        labels=labels,
+        state_text=status_label(state),
+        scheduled=span_of(ctx, m.scheduled_start, m.scheduled_end),
+        actual=span_of(ctx, m.effective_start, m.effective_end) if moved else None,
+        affected=maintenance_affected(ctx, url, m),
+        body=render_markdown(m.body),
+        updates=timeline(ctx, [u for u in m.updates if u.at <= ctx.now], show_eta=False),
+    )
+
+
+@dataclass(frozen=True)
+class MaintenanceSection:
+    anchor: str
+    title: str
+    cards: tuple[MaintenanceCard, ...]  # in progress and scheduled windows
+    items: tuple[ListItem, ...]  # past and cancelled ones
+
+
+@dataclass(frozen=True)
+class MaintenanceIndexView:
+    page: PageInfo
+    calendar: Link
+    timezone: str
+    sections: tuple[MaintenanceSection, ...]
+
+
+def maintenance_index_view(facts: Facts) -> MaintenanceIndexView:
+    ctx = facts.ctx
+    url = urls.maintenance_index_url()
+    groups: dict[str, list[Maintenance]] = {"running": [], "scheduled": [], "completed": [], "cancelled": []}
+    for m in ctx.model.maintenance:
+        state = m.state(ctx.now)
+        groups.setdefault("running" if state in ("in_progress", "verifying") else state, []).append(m)
+    sections = []
+    for key, title, anchor, newest_first in (
+        ("running", "In progress", "in-progress", False),
+        ("scheduled", "Scheduled", "scheduled", False),
+        ("completed", "Past", "past", True),
+        ("cancelled", "Cancelled", "cancelled", True),
+    ):
+        chosen = sorted(groups.get(key, []), key=lambda m: (m.scheduled_start, m.id), reverse=newest_first)
+        as_cards = key in ("running", "scheduled")
+        sections.append(MaintenanceSection(
+            anchor, title,
+            tuple(maintenance_card(ctx, url, m) for m in chosen) if as_cards else (),
+            () if as_cards else tuple(maintenance_item(ctx, url, m) for m in chosen),
+        ))
+    return MaintenanceIndexView(
+        page=PageInfo(url, "Maintenance", feeds=facts.feeds),
+        calendar=Link("Calendar (ICS)", rel(url, urls.ics_path())),
+        timezone=ctx.model.config.site.timezone,
+        sections=tuple(sections),
+    )

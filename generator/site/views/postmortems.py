@@ -1,0 +1,192 @@
+"""Post-mortem pages (facts, body with contributing factors and action items placed in it) and the index."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from markupsafe import Markup
+
+from generator.compute.localtime import local_date
+from generator.model import Postmortem
+from generator.site import urls
+from generator.site.markdown import render_markdown
+from generator.site.views.shared import (
+    Facts,
+    Link,
+    PageInfo,
+    Time,
+    date_text,
+    incident_link,
+    postmortem_marks,
+    rel,
+    time_of,
+)
+from generator.site.visibility import SiteContext, status_label
+
+
+@dataclass(frozen=True)
+class ActionItemRow:
+    title: Link  # linked when the tracker is an http(s) URL
+    type: str
+    owner: str
+    due: str  # ISO date or "none"
+    overdue: bool
+    state: str
+    reason: str  # why it won't be done
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    """One part of the body, in order: ``prose`` (sanitised Markdown), ``factors``, ``actions`` or a ``heading``."""
+
+    kind: str
+    prose: Markup = field(default_factory=Markup)
+    heading: str = ""
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class PostmortemView:
+    page: PageInfo
+    title: str
+    labels: tuple[str, ...]
+    notice: str  # "draft and internal" when not public, else ""
+    summary: str
+    status_text: str
+    published: Time | None
+    authors: str
+    review_meeting: str
+    follow_up_review: str
+    incidents: tuple[Link, ...]
+    factors: tuple[str, ...]
+    actions: tuple[ActionItemRow, ...]
+    parts: tuple[BodyPart, ...]
+
+
+def split_section(body: str, heading: str) -> tuple[str, str] | None:
+    """Split Markdown after the prose of the ``## heading`` section (before the next ``## ``)."""
+    lines = body.splitlines(keepends=True)
+    start = None
+    fence = False
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        if fence:
+            continue
+        if start is None and re.match(rf"^##\s+{re.escape(heading)}\s*#*\s*$", line.strip(), re.IGNORECASE):
+            start = i
+        elif start is not None and re.match(r"^#{1,2}\s", line):
+            return "".join(lines[:i]), "".join(lines[i:])
+    if start is None:
+        return None
+    return "".join(lines), ""
+
+
+def action_rows(ctx: SiteContext, pm: Postmortem) -> tuple[ActionItemRow, ...]:
+    today = local_date(ctx.now, ctx.model.config.site.timezone)
+    rows = []
+    for item in pm.action_items:
+        tracker = item.tracker if item.tracker and re.match(r"^https?://", item.tracker) else ""
+        rows.append(ActionItemRow(
+            title=Link(item.title, tracker),
+            type=item.type,
+            owner=item.owner,
+            due=item.due.isoformat() if item.due else "none",
+            overdue=item.is_overdue(today),
+            state=status_label(item.status) if item.status != "wont_do" else "Won't do",
+            reason=item.reason if item.status == "wont_do" and item.reason else "",
+        ))
+    return tuple(rows)
+
+
+def body_parts(body: str) -> tuple[BodyPart, ...]:
+    """The body's own "Contributing factors" and "Action items" sections get the front-matter lists;
+    a body without them gets the lists under headings of their own (factors first, actions last)."""
+    chunks: list[BodyPart] = []
+    placed_factors = placed_actions = False
+    split = split_section(body, "Contributing factors")
+    if split is not None:
+        head, body = split
+        chunks += [BodyPart("prose", render_markdown(head)), BodyPart("factors")]
+        placed_factors = True
+    split = split_section(body, "Action items")
+    if split is not None:
+        head, body = split
+        chunks += [BodyPart("prose", render_markdown(head)), BodyPart("actions")]
+        placed_actions = True
+    chunks.append(BodyPart("prose", render_markdown(body)))
+    parts: list[BodyPart] = []
+    if not placed_factors:
+        parts += [BodyPart("heading", heading="Contributing factors", anchor="contributing-factors"), BodyPart("factors")]
+    parts += [c for c in chunks if c.kind != "prose" or c.prose]
+    if not placed_actions:
+        parts += [BodyPart("heading", heading="Action items", anchor="action-items"), BodyPart("actions")]
+    return tuple(parts)
+
+
+def postmortem_view(facts: Facts, pm: Postmortem) -> PostmortemView:
+    ctx = facts.ctx
+    url = urls.postmortem_url(pm.id)
+    marks = postmortem_marks(pm)
+    incidents = []
+    for iid in pm.incidents:
+        inc = ctx.model.incident(iid)
+        incidents.append(incident_link(url, inc) if inc is not None else Link(iid))
+    return PostmortemView(
+        page=PageInfo(url, pm.title, labels=marks, description=pm.summary[:300], feeds=facts.feeds),
+        title=pm.title,
+        labels=marks,
+        notice=" and ".join(m.lower() for m in marks),
+        summary=pm.summary,
+        status_text=pm.status.replace("_", " "),
+        published=time_of(ctx, pm.published_at) if pm.published_at is not None else None,
+        authors=", ".join(pm.authors),
+        review_meeting=date_text(pm.review_meeting) if pm.review_meeting else "",
+        follow_up_review=date_text(pm.follow_up_review) if pm.follow_up_review else "",
+        incidents=tuple(incidents),
+        factors=tuple(pm.contributing_factors),
+        actions=action_rows(ctx, pm),
+        parts=body_parts(pm.body),
+    )
+
+
+@dataclass(frozen=True)
+class PostmortemItem:
+    link: Link
+    labels: tuple[str, ...]
+    summary: str
+    published: Time | None  # None: "Not published"
+    actions: str  # "3 of 4 action items closed, 1 overdue"
+
+
+@dataclass(frozen=True)
+class PostmortemsView:
+    page: PageInfo
+    items: tuple[PostmortemItem, ...]  # newest first
+
+
+def _sort_key(ctx: SiteContext, pm: Postmortem) -> tuple[datetime, str]:
+    if pm.published_at is not None:
+        return pm.published_at, pm.id
+    starts = [inc.started_at for iid in pm.incidents if (inc := ctx.model.incident(iid)) is not None]
+    return (max(starts) if starts else ctx.now), pm.id
+
+
+def postmortems_view(facts: Facts) -> PostmortemsView:
+    ctx = facts.ctx
+    url = urls.postmortems_index_url()
+    today = local_date(ctx.now, ctx.model.config.site.timezone)
+    items = []
+    for pm in sorted(ctx.visible_postmortems(), key=lambda p: _sort_key(ctx, p), reverse=True):
+        done = sum(1 for a in pm.action_items if a.status in ("done", "wont_do"))
+        overdue = sum(1 for a in pm.action_items if a.is_overdue(today))
+        items.append(PostmortemItem(
+            link=Link(pm.title, rel(url, urls.postmortem_url(pm.id))),
+            labels=postmortem_marks(pm),
+            summary=pm.summary,
+            published=time_of(ctx, pm.published_at) if pm.published_at else None,
+            actions=f"{done} of {len(pm.action_items)} action items closed" + (f", {overdue} overdue" if overdue else ""),
+        ))
+    return PostmortemsView(PageInfo(url, "Post-mortems", toc=False, feeds=facts.feeds), tuple(items))

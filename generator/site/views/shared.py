@@ -1,0 +1,523 @@
+"""What several page kinds share: the build's facts, links, times, status words, update views.
+
+Everything here is plain data: strings already worded, dates formatted, links
+relative to the page that shows them. No HTML; templates decide the markup.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+
+from generator.compute.display import format_percent
+from generator.compute.localtime import day_bounds
+from generator.compute.status import impacts_at, is_open_at, service_statuses
+from generator.compute.uptime import ServiceUptime, compute_uptime
+from generator.model import IMPACT_RANK, Incident, Maintenance, Postmortem, Update
+from generator.site import urls
+from generator.site.urls import FeedLink, feed_links
+from generator.site.visibility import SiteContext, status_label
+from generator.timeparse import format_duration, format_timestamp
+
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+_MON = tuple(m[:3] for m in MONTH_NAMES)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+IMPACT_WORDS = ("operational", "degraded_performance", "partial_outage", "major_outage")
+
+# What a day's bar means, in words (also the legend).
+LEVEL_TEXT = {
+    "operational": "No downtime",
+    "degraded_performance": "Degraded performance",
+    "partial_outage": "Partial outage",
+    "major_outage": "Major outage",
+    "under_maintenance": "Maintenance",
+    "nodata": "No data (not yet tracked)",
+}
+
+
+@dataclass
+class Facts:
+    """What several pages share, computed once per build."""
+
+    ctx: SiteContext
+    statuses: dict[str, str]
+    uptime: dict[str, ServiceUptime]
+    incidents: tuple[Incident, ...]  # newest first
+    feeds: tuple[FeedLink, ...] = field(default_factory=tuple)
+    by_id: dict[str, Incident] = field(default_factory=dict)  # per-day lookups stay O(1) with long histories
+    # An incident appears on its page, in history, on each service's page and in cards: what it
+    # says there is worked out once per build.
+    _segments: dict[str, dict[str, list[tuple[datetime, datetime, str]]]] = field(default_factory=dict)
+    _services: dict[str, list[tuple[str, str, str | None]]] = field(default_factory=dict)
+    _summaries: dict[str, tuple[tuple[str, ...], Time, str]] = field(default_factory=dict)
+    levels: dict[tuple[str, str], str] = field(default_factory=dict)  # (service id, day) -> bar level
+    # History lines kept from the previous build of the same scope (``statuspress serve``):
+    # (page URL, incident id) -> (the incident object it was made from, the line).
+    kept_items: dict[tuple[str, str], tuple[Incident, ListItem]] | None = None
+
+    def segments(self, inc: Incident) -> dict[str, list[tuple[datetime, datetime, str]]]:
+        found = self._segments.get(inc.id)
+        if found is None:
+            found = self._segments[inc.id] = inc.impact_segments(self.ctx.now)
+        return found
+
+    def summary_of(self, inc: Incident) -> tuple[tuple[str, ...], Time, str]:
+        """What a history line says of an incident besides links: (severity, state), start, duration."""
+        found = self._summaries.get(inc.id)
+        if found is None:
+            ctx = self.ctx
+            status = status_label(inc.status) if inc.is_open else "Resolved"
+            found = self._summaries[inc.id] = (
+                (ctx.severity_text(inc.max_severity), status), time_of(ctx, inc.started_at), incident_duration(ctx, inc))
+        return found
+
+    def services_of(self, inc: Incident) -> list[tuple[str, str, str | None]]:
+        """(service id, worst impact reached, impact now or None when resolved/mitigated)."""
+        found = self._services.get(inc.id)
+        if found is None:
+            found = self._services[inc.id] = _incident_services(self, inc)
+        return found
+
+
+def make_facts(ctx: SiteContext, kept_items: dict[tuple[str, str], tuple[Incident, ListItem]] | None = None) -> Facts:
+    incidents = tuple(
+        sorted((i for i in ctx.model.incidents if i.started_at <= ctx.now),
+               key=lambda i: (i.started_at, i.id), reverse=True)
+    )
+    return Facts(
+        ctx=ctx,
+        statuses=service_statuses(ctx.model, ctx.now),
+        uptime=compute_uptime(ctx.model, ctx.now),
+        incidents=incidents,
+        feeds=tuple(feed_links(ctx)),
+        by_id={inc.id: inc for inc in ctx.model.incidents},
+        kept_items=kept_items,
+    )
+
+
+# ---------------------------------------------------------------- small values
+
+
+@lru_cache(maxsize=65536)  # pure, and asked for the same pair (a page linking a service) again and again
+def rel(page_url: str, target: str) -> str:
+    """A link from the page at ``page_url`` (a directory URL such as ``incidents/x/``) to ``target``."""
+    target, _, fragment = target.partition("#")
+    here = "/" + page_url
+    dest = "/" + target
+    link = posixpath.relpath(dest, here if here.endswith("/") else posixpath.dirname(here))
+    if target.endswith("/") or target == "":
+        link = link.rstrip("/") + "/"
+    if link.startswith("./") and link != "./":
+        link = link[2:]
+    return link + (f"#{fragment}" if fragment else "")
+
+
+@dataclass(frozen=True)
+class Time:
+    """A moment: ``iso`` for machines (UTC, RFC 3339), ``text`` for people (site zone, named)."""
+
+    iso: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Span:
+    start: Time
+    end: Time
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link, or plain text when ``href`` is empty (a service that is no longer configured)."""
+
+    text: str
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class Status:
+    """A status pill: ``word`` picks the icon and colour, ``text`` is what it says."""
+
+    word: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Affected:
+    """A service an incident or window touches, with the impact shown beside it (lower case)."""
+
+    service: Link
+    impact: str
+
+
+_TIMES: dict[tuple[str, datetime], Time] = {}
+
+
+def time_of(ctx: SiteContext, value: datetime) -> Time:
+    # The same moments show on many pages (an incident's start: its page, history, services), and
+    # the text depends on nothing but the zone's name and the moment.
+    key = (ctx.model.config.site.timezone, value)
+    found = _TIMES.get(key)
+    if found is None:
+        if len(_TIMES) > 200_000:
+            _TIMES.clear()
+        found = _TIMES[key] = Time(format_timestamp(value), ctx.display_time(value))
+    return found
+
+
+def span_of(ctx: SiteContext, start: datetime, end: datetime) -> Span:
+    return Span(time_of(ctx, start), time_of(ctx, end))
+
+
+def date_text(day: date) -> str:
+    return f"{day.day} {_MON[day.month - 1]} {day.year}"
+
+
+def status_of(word: str, text: str | None = None) -> Status:
+    return Status(word, text if text is not None else status_label(word))
+
+
+def text_lines(text: str) -> tuple[str, ...]:
+    """Plain text (an update message) -> its lines, nothing trimmed: shown with line breaks kept."""
+    return tuple(text.replace("\r\n", "\n").split("\n"))
+
+
+# Site paths by id: asked for again and again (every list links every incident and service).
+_service_url = lru_cache(maxsize=4096)(urls.service_url)
+_incident_url = lru_cache(maxsize=65536)(urls.incident_url)
+
+
+def service_link(ctx: SiteContext, page_url: str, sid: str) -> Link:
+    if ctx.model.config.service(sid) is None:
+        return Link(sid)
+    return Link(ctx.service_name(sid), rel(page_url, _service_url(sid)))
+
+
+def incident_link(page_url: str, inc: Incident) -> Link:
+    return Link(inc.title, rel(page_url, _incident_url(inc.id)))
+
+
+def maintenance_link(page_url: str, m: Maintenance) -> Link:
+    return Link(m.title, rel(page_url, urls.maintenance_url(m.id)))
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What the frame needs besides the content: plain text, escaped by the renderer."""
+
+    url: str
+    title: str
+    description: str = ""
+    search: bool = True
+    toc: bool = True
+    feeds: tuple[FeedLink, ...] = ()
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: ``text``, then an optional ``note`` in small print (on a line of its own when ``below``)."""
+
+    text: str
+    note: str = ""
+    below: bool = False
+    nodata: bool = False  # "not enough data": styled apart
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of plain cells; the first cell of each row is its header."""
+
+    label: str  # the scroll box's accessible name
+    head: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    classes: str = ""
+
+
+def postmortem_marks(pm: Postmortem) -> tuple[str, ...]:
+    """Visible marks of a post-mortem that is not public and published."""
+    marks = []
+    if pm.status == "draft":
+        marks.append("Draft")
+    elif pm.status == "in_review":
+        marks.append("In review")
+    if pm.visibility == "internal":
+        marks.append("Internal")
+    return tuple(marks)
+
+
+# ---------------------------------------------------------------- updates
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    """One update of an incident or maintenance window; the notes are worded the same on pages and in feeds."""
+
+    number: int  # 1 = first posted: the element id ``update-<n>`` never moves
+    status: str  # status word (``identified``): styling
+    status_text: str
+    at: Time
+    message: tuple[str, ...]  # lines, as written
+    impact_note: str = ""  # "Impact changed: Public API: partial outage"
+    severity_note: str = ""  # "Severity: SEV-1 (Critical)"
+    eta: Time | None = None  # expected resolution, shown while the incident is open
+
+
+def update_view(ctx: SiteContext, u: Update, number: int, show_eta: bool) -> UpdateView:
+    impact = ""
+    if u.services:
+        impact = "Impact changed: " + ", ".join(
+            f"{ctx.service_name(sid)}: {status_label(i).lower()}" for sid, i in u.services.items())
+    return UpdateView(
+        number=number,
+        status=u.status,
+        status_text=status_label(u.status),
+        at=time_of(ctx, u.at),
+        message=text_lines(u.message),
+        impact_note=impact,
+        severity_note=f"Severity: {ctx.severity_text(u.severity)}" if u.severity else "",
+        eta=time_of(ctx, u.eta) if u.eta is not None and show_eta else None,
+    )
+
+
+def timeline(ctx: SiteContext, updates: tuple[Update, ...] | list[Update], show_eta: bool) -> tuple[UpdateView, ...]:
+    """Updates newest first (the latest news is what a reader opens the page for); ties keep file order reversed."""
+    ordered = sorted(enumerate(updates), key=lambda pair: (pair[1].at, pair[0]), reverse=True)
+    return tuple(update_view(ctx, u, index + 1, show_eta) for index, u in ordered)
+
+
+# ---------------------------------------------------------------- incidents
+
+
+def _incident_services(facts: Facts, inc: Incident) -> list[tuple[str, str, str | None]]:
+    ctx = facts.ctx
+    worst: dict[str, str] = {}
+    for sid, pieces in facts.segments(inc).items():
+        for _, _, impact in pieces:
+            if IMPACT_RANK.get(impact, 0) > IMPACT_RANK.get(worst.get(sid, "operational"), 0):
+                worst[sid] = impact
+    now_impacts = impacts_at(inc, ctx.now)
+    return [(sid, worst.get(sid, inc.current_impacts().get(sid, "operational")), now_impacts.get(sid))
+            for sid in inc.affected_service_ids()]
+
+
+def incident_duration(ctx: SiteContext, inc: Incident) -> str:
+    if inc.resolved_at is not None and not is_open_at(inc, ctx.now):
+        return format_duration(inc.resolved_at - inc.started_at)
+    return f"ongoing for {format_duration(ctx.now - inc.started_at)}"
+
+
+def affected(facts: Facts, page_url: str, inc: Incident, current: bool) -> tuple[Affected, ...]:
+    ctx = facts.ctx
+    out = []
+    for sid, worst, now_impact in facts.services_of(inc):
+        impact = now_impact if current and now_impact else worst
+        out.append(Affected(service_link(ctx, page_url, sid), status_label(impact).lower()))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class IncidentCard:
+    """An open incident, as a card on the home and service pages."""
+
+    link: Link
+    level: str  # worst impact now: the card's colour
+    status: Status
+    severity: str
+    duration: str  # "ongoing for 2 h 5 min"
+    since: Time
+    affected: tuple[Affected, ...]
+    latest: UpdateView | None
+
+
+def incident_card(facts: Facts, page_url: str, inc: Incident) -> IncidentCard:
+    ctx = facts.ctx
+    worst_now = max((IMPACT_RANK.get(i, 0) for i in impacts_at(inc, ctx.now).values()), default=0)
+    word = IMPACT_WORDS[worst_now]
+    latest = update_view(ctx, inc.updates[-1], len(inc.updates), show_eta=True) if inc.updates else None
+    return IncidentCard(
+        link=incident_link(page_url, inc),
+        level=word,
+        status=status_of(word if worst_now else "degraded_performance", status_label(inc.status)),
+        severity=ctx.severity_text(inc.max_severity),
+        duration=incident_duration(ctx, inc),
+        since=time_of(ctx, inc.started_at),
+        affected=affected(facts, page_url, inc, current=True),
+        latest=latest,
+    )
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One line of a history list: an incident or a finished or cancelled maintenance window."""
+
+    link: Link
+    meta: tuple[str, ...]  # "SEV-2 (Major)", "Resolved": parted by a middle dot
+    start: Time
+    end: Time | None  # maintenance windows: when it ended (or was to end)
+    duration: str  # incidents only
+    affected: tuple[Affected, ...]
+    labels: tuple[str, ...] = ()
+
+
+def incident_item(facts: Facts, page_url: str, inc: Incident) -> ListItem:
+    kept = facts.kept_items
+    if kept is not None:
+        hit = kept.get((page_url, inc.id))
+        if hit is not None and hit[0] is inc:  # the loader hands back the same object for an unchanged file
+            return hit[1]
+        item = _incident_item(facts, page_url, inc)
+        kept[(page_url, inc.id)] = (inc, item)
+        return item
+    return _incident_item(facts, page_url, inc)
+
+
+def _incident_item(facts: Facts, page_url: str, inc: Incident) -> ListItem:
+    meta, start, duration = facts.summary_of(inc)
+    return ListItem(
+        link=incident_link(page_url, inc),
+        meta=meta,
+        start=start,
+        end=None,
+        duration=duration,
+        affected=affected(facts, page_url, inc, current=False),
+    )
+
+
+# ---------------------------------------------------------------- maintenance
+
+
+def maintenance_affected(ctx: SiteContext, page_url: str, m: Maintenance) -> tuple[Affected, ...]:
+    return tuple(Affected(service_link(ctx, page_url, sid), status_label(word).lower()) for sid, word in m.services.items())
+
+
+@dataclass(frozen=True)
+class MaintenanceCard:
+    link: Link
+    state: str  # scheduled | in_progress | verifying ...: the card's class
+    status: Status
+    span: Span
+    affected: tuple[Affected, ...]
+    latest: UpdateView | None
+
+
+def maintenance_card(ctx: SiteContext, page_url: str, m: Maintenance) -> MaintenanceCard:
+    state = m.state(ctx.now)
+    word = "under_maintenance" if state in ("in_progress", "verifying") else "operational"
+    latest = m.updates[-1] if m.updates else None
+    return MaintenanceCard(
+        link=maintenance_link(page_url, m),
+        state=state,
+        status=status_of(word, status_label(state)),
+        span=span_of(ctx, m.effective_start, m.effective_end),
+        affected=maintenance_affected(ctx, page_url, m),
+        latest=(update_view(ctx, latest, len(m.updates), show_eta=False)
+                if latest is not None and latest.at <= ctx.now else None),
+    )
+
+
+def maintenance_item(ctx: SiteContext, page_url: str, m: Maintenance) -> ListItem:
+    state = m.state(ctx.now)
+    cancelled = state == "cancelled"
+    return ListItem(
+        link=maintenance_link(page_url, m),
+        meta=("Maintenance", status_label(state)),
+        start=time_of(ctx, m.scheduled_start if cancelled else m.effective_start),
+        end=time_of(ctx, m.scheduled_end if cancelled else m.effective_end),
+        duration="",
+        affected=maintenance_affected(ctx, page_url, m),
+        labels=("Cancelled",) if cancelled else (),
+    )
+
+
+# ---------------------------------------------------------------- uptime bars
+
+
+def day_level(facts: Facts, service_id: str, day_key: str) -> str:
+    """operational | degraded_performance | partial_outage | major_outage | under_maintenance | nodata."""
+    key = (service_id, day_key)
+    found = facts.levels.get(key)  # the bars and the daily table ask for the same days
+    if found is None:
+        found = facts.levels[key] = _day_level(facts, service_id, day_key)
+    return found
+
+
+def _day_level(facts: Facts, service_id: str, day_key: str) -> str:
+    up = facts.uptime[service_id]
+    if up.days.get(day_key) is None:
+        return "nodata"
+    ctx = facts.ctx
+    start, end = day_bounds(date.fromisoformat(day_key), ctx.model.config.site.timezone)
+    end = min(end, ctx.now)
+    worst = 0
+    for iid in up.day_incidents.get(day_key, ()):
+        inc = facts.by_id.get(iid)
+        if inc is None:
+            continue
+        for a, b, impact in facts.segments(inc).get(service_id, []):
+            if a < end and b > start:
+                worst = max(worst, IMPACT_RANK.get(impact, 0))
+    if worst:
+        return IMPACT_WORDS[worst]
+    for m in ctx.model.maintenance:
+        if not m.cancelled and service_id in m.services and m.effective_start < end and m.effective_end > start:
+            return "under_maintenance"
+    return "operational"
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One day's bar: its level and its summary in words (the link text, shown as a tooltip)."""
+
+    level: str
+    href: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Bars:
+    label: str  # "Public API: daily status, last 90 days"
+    days: tuple[Bar, ...]  # oldest first
+    start_text: str  # "90 days ago"
+    uptime_text: str  # "99.95% uptime (90 days)"
+
+
+def bars(facts: Facts, service_id: str, service_name: str, page_url: str) -> Bars:
+    """One focusable day link per day of ``bars_days``; each says its day, level, uptime and incidents in words."""
+    up = facts.uptime[service_id]
+    items = []
+    for day_key, pct in up.days.items():
+        level = day_level(facts, service_id, day_key)
+        titles = []
+        for iid in up.day_incidents.get(day_key, ()):
+            inc = facts.by_id.get(iid)
+            titles.append(inc.title if inc is not None else iid)
+        words = [date_text(date.fromisoformat(day_key)), LEVEL_TEXT[level]]
+        if pct is not None:
+            words.append(f"{format_percent(pct)} uptime")
+        if titles:
+            words.append(f"{len(titles)} incident{'s' if len(titles) != 1 else ''}: " + "; ".join(titles))
+        elif level != "nodata":
+            words.append("no incidents")
+        items.append(Bar(level, rel(page_url, urls.service_url(service_id) + f"#day-{day_key}"), ". ".join(words)))
+    days = len(up.days)
+    return Bars(
+        label=f"{service_name}: daily status, last {days} days",
+        days=tuple(items),
+        start_text=f"{days} days ago",
+        uptime_text=f"{format_percent(up.windows.get('90d'))} uptime (90 days)",
+    )
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    level: str
+    text: str
+
+
+LEGEND = tuple(LegendItem(level, text) for level, text in LEVEL_TEXT.items())
