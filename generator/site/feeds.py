@@ -233,7 +233,7 @@ def _generator(ctx: SiteContext, spec: FeedSpec, self_path: str) -> FeedGenerato
         fe.published(e.published)  # RSS pubDate comes only from here
         fe.updated(e.updated)
         # Atom: the plain-text summary (type text) and the HTML content (type html). RSS: the
-        # description is HTML by convention, so it carries the entry HTML, which feedgen writes as
+        # description is HTML by convention, so it carries the entry HTML, which is written as
         # XML text; user text inside it is escaped once more, so a reader shows "<img ...>" as
         # words instead of loading an image. (A plain-text description would be read as HTML.)
         fe.summary(xml_safe(e.summary))
