@@ -83,7 +83,7 @@ def scaffold_files(now: datetime, install_spec: str | None = None) -> dict[str, 
     for workflow in sorted((SCAFFOLD / ".github" / "workflows").glob("*.yml")):
         body = workflow.read_text(encoding="utf-8")
         # A status repository pins the statuspress release it was made with.
-        body = body.replace("python -m pip install statuspress", f'python -m pip install "{spec}"')
+        body = body.replace("uv pip install --system statuspress", f'uv pip install --system "{spec}"')
         files[f".github/workflows/{workflow.name}"] = body.encode()
     # An empty theme/: the bundled theme is used file by file until a file here replaces one.
     files["theme/README.md"] = theme_readme().encode()

@@ -29,7 +29,7 @@ def test_init_makes_a_repository_that_validates(tmp_path: Path) -> None:
     assert len(model.incidents) == 1 and not model.incidents[0].is_open
     assert "# the page title" in (target / "site_config.yml").read_text()  # comments kept for people
     # The workflows install the release that made them, and nothing else differs from ours.
-    assert 'pip install "statuspress==' in (target / ".github/workflows/deploy.yml").read_text()
+    assert 'uv pip install --system "statuspress==' in (target / ".github/workflows/deploy.yml").read_text()
 
 
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
@@ -68,6 +68,6 @@ def test_init_install_spec_goes_into_the_workflows(tmp_path: Path) -> None:
     spec = "statuspress @ git+https://github.com/acme/statuspress@v0.1.0"
     assert run("init", str(tmp_path), "--now", NOW_TEXT, "--install", spec).exit_code == 0
     for name in ("validate.yml", "deploy.yml"):
-        assert f'python -m pip install "{spec}"' in (tmp_path / ".github/workflows" / name).read_text()
+        assert f'uv pip install --system "{spec}"' in (tmp_path / ".github/workflows" / name).read_text()
     bad = run("init", str(tmp_path / "x"), "--now", NOW_TEXT, "--install", 'statuspress"; curl evil')
     assert bad.exit_code == 1 and "cannot go into a workflow" in bad.output

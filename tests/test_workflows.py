@@ -25,11 +25,28 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW_DIR = ROOT / ".github" / "workflows"
 SCAFFOLD_WORKFLOW_DIR = ROOT / "generator" / "scaffold" / ".github" / "workflows"
 WORKFLOWS = sorted(WORKFLOW_DIR.glob("*.yml"))
+SCAFFOLDED = [p for p in WORKFLOWS if p.name in ("deploy.yml", "validate.yml")]  # copied by `init`
 
-# The lines that differ between this repository's workflows and a scaffolded site's: the install,
-# and --strict on pull requests (this repository's example content keeps warnings on purpose).
-REPO_INSTALL = "python -m pip install -c constraints.txt -e '.[test]'"
-SCAFFOLD_INSTALL = "python -m pip install statuspress"
+# The lines that differ between this repository's workflows and a scaffolded site's: what is
+# installed (this checkout at the lock's versions / the pinned release) and what keys the cache.
+REPO_INSTALL = "uv pip install --system -c constraints.txt ."
+SCAFFOLD_INSTALL = "uv pip install --system statuspress"
+REPO_CACHE_KEY, SCAFFOLD_CACHE_KEY = "constraints.txt", ".github/workflows/*.yml"
+REPO_TO_SCAFFOLD = (
+    (REPO_INSTALL, SCAFFOLD_INSTALL),
+    (f"cache-dependency-glob: {REPO_CACHE_KEY}", f'cache-dependency-glob: "{SCAFFOLD_CACHE_KEY}"'),
+    (
+        "# Runtime dependencies only, at the lock's versions (the test tools stay in the test job).",
+        "# The statuspress release this repository pins (README: upgrading statuspress).",
+    ),
+)
+# Write permissions a job may hold, by (workflow, job); every other job gets none.
+WRITE_ALLOWED = {
+    ("deploy.yml", "deploy"): {"pages", "id-token"},
+    ("release.yml", "publish"): {"id-token"},
+    ("release.yml", "github-release"): {"contents"},
+}
+# And --strict on pull requests (this repository's example content keeps warnings on purpose).
 REPO_VALIDATE = "run: statuspress validate --format github"
 SCAFFOLD_PR_VALIDATE = "run: statuspress validate --strict --format github"
 
@@ -132,7 +149,7 @@ def invariant_problems(name: str, text: str) -> list[str]:
 
     for job_id, job in workflow.get("jobs", {}).items():
         writes = _writes(job.get("permissions"))
-        allowed = {"pages", "id-token"} if (name, job_id) == ("deploy.yml", "deploy") else set()
+        allowed = WRITE_ALLOWED.get((name, job_id), set())
         if writes - allowed:
             problems.append(f"job {job_id}: write permissions {sorted(writes - allowed)} not allowed here")
 
@@ -185,7 +202,8 @@ def deploy_problems(text: str) -> list[str]:
 
 
 def test_expected_workflows_exist() -> None:
-    assert [p.name for p in WORKFLOWS] == ["deploy.yml", "validate.yml"]
+    assert [p.name for p in WORKFLOWS] == ["deploy.yml", "release.yml", "validate.yml"]
+    assert sorted(p.name for p in SCAFFOLD_WORKFLOW_DIR.glob("*.yml")) == ["deploy.yml", "validate.yml"]
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -231,6 +249,10 @@ def test_same_action_same_pin_everywhere() -> None:
         "actions/configure-pages",
         "actions/upload-pages-artifact",
         "actions/deploy-pages",
+        "actions/upload-artifact",
+        "actions/download-artifact",
+        "pypa/gh-action-pypi-publish",
+        "astral-sh/setup-uv",
         "actions/cache/restore",
         "actions/cache/save",
     }
@@ -254,16 +276,100 @@ def uncomment_notify(text: str) -> str:
     return head + NOTIFY_BEGIN + "".join(lines) + NOTIFY_END + tail
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_scaffold_copy_differs_only_in_install_command(path: Path) -> None:
+def to_scaffold(name: str, repo_text: str) -> str:
+    """A scaffolded site's copy of one of this repository's workflows."""
+    for repo_line, scaffold_line in REPO_TO_SCAFFOLD:
+        repo_text = repo_text.replace(repo_line, scaffold_line)
+    if name == "validate.yml":  # a new site's pull requests are validated with --strict
+        assert REPO_VALIDATE in repo_text
+        repo_text = repo_text.replace(REPO_VALIDATE, SCAFFOLD_PR_VALIDATE)
+    return comment_out_notify(repo_text)
+
+
+@pytest.mark.parametrize("path", SCAFFOLDED, ids=lambda p: p.name)
+def test_scaffold_copy_differs_only_in_install_and_cache_key(path: Path) -> None:
     repo_text = path.read_text(encoding="utf-8")
-    assert REPO_INSTALL in repo_text
     scaffold_text = (SCAFFOLD_WORKFLOW_DIR / path.name).read_text(encoding="utf-8")
-    expected = repo_text.replace(REPO_INSTALL, SCAFFOLD_INSTALL)
-    if path.name == "validate.yml":  # a new site's pull requests are validated with --strict
-        assert REPO_VALIDATE in expected
-        expected = expected.replace(REPO_VALIDATE, SCAFFOLD_PR_VALIDATE)
-    assert scaffold_text == comment_out_notify(expected)
+    for repo_line, _ in REPO_TO_SCAFFOLD:
+        assert repo_line in repo_text, repo_line
+    assert scaffold_text == to_scaffold(path.name, repo_text)
+
+
+def _setup_uv_and_install(job: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    steps = job["steps"]
+    install = next(i for i, step in enumerate(steps) if step.get("name") == "Install statuspress")
+    setup = steps[install - 1]
+    assert setup["uses"].startswith("astral-sh/setup-uv@"), "setup-uv comes right before the install"
+    assert steps[install - 2]["uses"].startswith("actions/setup-python@"), "uv installs into setup-python's Python"
+    return setup.get("with") or {}, steps[install]["run"]
+
+
+@pytest.mark.parametrize(("path", "job_id"), [(p, "build" if p.name == "deploy.yml" else "validate") for p in SCAFFOLDED],
+                         ids=lambda v: getattr(v, "name", v))
+def test_deploy_and_validate_jobs_install_runtime_dependencies_only_with_a_cache(path: Path, job_id: str) -> None:
+    for folder, key in ((WORKFLOW_DIR, REPO_CACHE_KEY), (SCAFFOLD_WORKFLOW_DIR, SCAFFOLD_CACHE_KEY)):
+        job = load_workflow((folder / path.name).read_text(encoding="utf-8"))["jobs"][job_id]
+        setup, install = _setup_uv_and_install(job)
+        assert "[test]" not in install and " -e " not in install, install  # no test tools on the way to live
+        assert install in (REPO_INSTALL, SCAFFOLD_INSTALL)
+        # uv's download cache, keyed on the file that pins the versions installed; uv itself pinned.
+        assert setup.get("enable-cache") is True and setup.get("cache-dependency-glob") == key, setup
+        assert re.fullmatch(r"\d+\.\d+\.\d+", setup.get("version", "")), setup
+
+
+def test_notify_job_installs_as_lean_as_the_build() -> None:
+    jobs = load_workflow((WORKFLOW_DIR / "deploy.yml").read_text(encoding="utf-8"))["jobs"]
+    assert _setup_uv_and_install(jobs["notify"]) == _setup_uv_and_install(jobs["build"])
+
+
+def test_scaffolded_workflows_pin_the_release_that_made_them() -> None:
+    from datetime import UTC, datetime
+
+    from generator import __version__
+    from generator.init import scaffold_files
+
+    files = scaffold_files(datetime(2026, 11, 26, 12, tzinfo=UTC))
+    for name in ("deploy.yml", "validate.yml"):
+        workflow = load_workflow(files[f".github/workflows/{name}"].decode())
+        job = workflow["jobs"]["build" if name == "deploy.yml" else "validate"]
+        setup, install = _setup_uv_and_install(job)
+        assert install == f'uv pip install --system "statuspress=={__version__}"'
+        # The pin lives in the workflow files, so they key the cache: a new pin, a new cache.
+        assert setup["cache-dependency-glob"] == SCAFFOLD_CACHE_KEY
+
+
+def test_release_workflow_shape() -> None:
+    workflow = load_workflow((WORKFLOW_DIR / "release.yml").read_text(encoding="utf-8"))
+    assert _events(workflow) == {"push": {"tags": ["v*.*.*"]}}
+    jobs = workflow["jobs"]
+    assert list(jobs) == ["build", "smoke", "publish", "github-release"]
+    # Nothing is published before the wheel has made and built a site; the release comes last.
+    assert [jobs[j].get("needs") for j in ("smoke", "publish", "github-release")] == ["build", "smoke", "publish"]
+    assert {j for j, job in jobs.items() if "id-token" in (job.get("permissions") or {})} == {"publish"}
+    publish = jobs["publish"]
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    assert [s["uses"].split("@")[0] for s in publish["steps"]] == [
+        "actions/download-artifact", "pypa/gh-action-pypi-publish",
+    ]
+    assert "with" not in publish["steps"][-1], "trusted publishing: no password or token input"
+    # A cache restored into a release could carry something another run put there.
+    for job in jobs.values():
+        for step in job["steps"]:
+            assert "cache" not in (step.get("with") or {}), step
+
+    def runs(job_id: str) -> str:
+        return "\n".join(str(step.get("run", "")) for step in jobs[job_id]["steps"])
+
+    assert 'python scripts/release_notes.py "$TAG"' in runs("build")
+    assert "python -m build" in runs("build") and "twine check --strict dist/*" in runs("build")
+    smoke = runs("smoke")
+    assert 'python -m venv "$RUNNER_TEMP/fresh"' in smoke and "pip install -c constraints.txt dist/*.whl" in smoke
+    for command in ("init new-site", "validate --root new-site", "build --root new-site"):
+        assert f'"$RUNNER_TEMP/fresh/bin/statuspress" {command}' in smoke
+    release = runs("github-release")
+    assert "scripts/release_notes.py" in release and "gh release create" in release
+    assert "--notes-file" in release and "--verify-tag" in release
 
 
 def test_notify_job_runs_after_deploy_with_the_ledger_cached_and_secrets_only_there() -> None:
@@ -296,18 +402,22 @@ def test_scaffold_notify_job_is_commented_out_and_uncomments_to_a_valid_job() ->
     assert workflow["jobs"]["notify"]["needs"] == "deploy"
     assert schema_errors(workflow) == []
     assert invariant_problems("deploy.yml", enabled) == []
-    assert enabled.replace(SCAFFOLD_INSTALL, REPO_INSTALL) == (WORKFLOW_DIR / "deploy.yml").read_text(encoding="utf-8")
+    for repo_line, scaffold_line in REPO_TO_SCAFFOLD:
+        enabled = enabled.replace(scaffold_line, repo_line)
+    assert enabled == (WORKFLOW_DIR / "deploy.yml").read_text(encoding="utf-8")
 
 
 def test_workflows_call_only_spec_commands_with_known_options() -> None:
     calls = [
-        line.strip().split(">>")[0].split()
+        ["statuspress", *words[1:]]
         for path in WORKFLOWS
         for step in [s for _, s in _steps(load_workflow(path.read_text(encoding="utf-8")))]
         for line in str(step.get("run", "")).splitlines()
-        if line.strip().startswith("statuspress ")
+        if (words := line.strip().split(">>")[0].split())
+        # `statuspress ...`, or the release's `"$RUNNER_TEMP/fresh/bin/statuspress" ...`
+        and words[0].strip('"').rsplit("/", 1)[-1] == "statuspress"
     ]
-    assert {call[1] for call in calls} == {"validate", "build", "diff", "notify"}
+    assert {call[1] for call in calls} == {"init", "validate", "build", "diff", "notify"}
     assert {call[1] for call in calls} <= SPEC_COMMANDS
     from generator.cli import main as cli_main  # here, so a broken CLI fails this test only
 
@@ -398,3 +508,14 @@ def _zizmor(target: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         check=False,
     )
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_install_in_this_repository_uses_the_lock(path: Path) -> None:
+    installs = [
+        line.strip()
+        for _, step in _steps(load_workflow(path.read_text(encoding="utf-8")))
+        for line in str(step.get("run", "")).splitlines()
+        if re.search(r"\bpip install\b", line)
+    ]
+    assert all("-c constraints.txt" in line for line in installs), installs

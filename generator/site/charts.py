@@ -1,22 +1,23 @@
-"""KPI charts, drawn at build time as static SVG files (matplotlib, no JavaScript).
+"""KPI charts, drawn at build time as static SVG files (no JavaScript, no plotting library).
 
 Two halves:
 
 - :func:`chart_specs` (pure): what each chart shows, its text alternative
   and the data table printed under it, so the numbers are readable without
   the picture.
-- :func:`draw` / :func:`render_charts`: matplotlib's object API (no pyplot,
-  no global figure state) with the SVG backend. Output is deterministic:
-  ``svg.hashsalt`` is fixed (element ids), the ``Date`` metadata is dropped
-  and text is kept as text (``svg.fonttype: none``) rather than font paths.
+- :func:`draw` / :func:`render_charts`: the SVG itself, written here as text. Three small
+  charts do not need a plotting library (matplotlib, numpy and pillow were most of the
+  install). Output is deterministic: coordinates are rounded to 0.1 px, element ids are
+  indexes, never user text, and nothing depends on the clock or the machine. Text and axes
+  use ``currentColor`` and the fills are CSS classes, so a dark colour scheme restyles the
+  chart (``prefers-color-scheme`` inside the SVG, which paints its own background).
 """
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
-from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from generator.compute.display import format_seconds
 from generator.compute.kpis import incident_durations
@@ -25,13 +26,15 @@ from generator.compute.stats import MIN_N_MEDIAN, median
 from generator.model import Incident, severity_rank
 from generator.site.visibility import SiteContext
 
-# Colour plus pattern per severity: readable in greyscale and for colour-blind readers.
+# Colour (light scheme, dark scheme) plus pattern and marker per severity: readable in
+# greyscale and for colour-blind readers, not by colour alone.
 SEVERITY_STYLE = {
-    "SEV-1": ("#b91c1c", "xxx"),
-    "SEV-2": ("#c2410c", "///"),
-    "SEV-3": ("#1d4ed8", "..."),
-    "SEV-4": ("#4b5563", ""),
+    "SEV-1": ("#b91c1c", "#f87171", "cross", "x"),
+    "SEV-2": ("#c2410c", "#fb923c", "diagonal", "diamond"),
+    "SEV-3": ("#1d4ed8", "#60a5fa", "dots", "circle"),
+    "SEV-4": ("#4b5563", "#9ca3af", "", "square"),
 }
+_OTHER_STYLE = ("#6b7280", "#9ca3af", "", "circle")
 _METRIC_LABELS = {
     "time_to_detect": "Time to detect",
     "time_to_resolve": "Time to resolve",
@@ -133,98 +136,205 @@ def chart_specs(ctx: SiteContext) -> list[Chart]:
 
 # ---------------------------------------------------------------- drawing
 
-_RC: Any = {  # matplotlib types its keys as a Literal of every rc name
-    "svg.hashsalt": "statuspress",
-    "svg.fonttype": "none",
-    "font.family": "DejaVu Sans",
-    "font.size": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "hatch.linewidth": 0.8,
-}
+WIDTH, HEIGHT = 720, 360
+_FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'DejaVu Sans', Helvetica, Arial, sans-serif"
+# Horizontal ticks of the duration axis, where they fall inside its range.
+_TICKS = (
+    (1, "1 s"), (10, "10 s"), (60, "1 min"), (600, "10 min"), (3600, "1 h"), (6 * 3600, "6 h"),
+    (86400, "1 d"), (7 * 86400, "7 d"), (30 * 86400, "30 d"), (365 * 86400, "1 y"),
+)
 
 
-def _draw_volume(ax, chart: Chart) -> None:  # type: ignore[no-untyped-def]
-    x = list(range(len(chart.categories)))
-    bottom = [0.0] * len(x)
-    for sev, vals in chart.series:
-        colour, hatch = SEVERITY_STYLE.get(sev, ("#6b7280", ""))
-        ax.bar(x, vals, bottom=bottom, label=sev, color=colour, hatch=hatch, edgecolor="white", linewidth=0.6)
-        bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
-    ax.set_xticks(x, chart.categories, rotation=45, ha="right")
-    ax.set_ylabel("Incidents")
-    top = max(bottom, default=0.0)
-    ax.set_ylim(0, max(1.0, top) * 1.15)
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(title="Severity", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+def _n(value: float) -> str:
+    """A coordinate as short, stable text: 0.1 px is finer than any screen needs."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
-_TICKS = ((60, "1 min"), (600, "10 min"), (3600, "1 h"), (6 * 3600, "6 h"), (86400, "1 d"), (7 * 86400, "7 d"))
+def _style(severity: str) -> tuple[str, str, str, str]:
+    return SEVERITY_STYLE.get(severity, _OTHER_STYLE)
 
 
-def _draw_durations(ax, chart: Chart) -> None:  # type: ignore[no-untyped-def]
-    labels = [s for s, _ in chart.series]
-    all_values = [v for _, vs in chart.series for v in vs]
-    for row, (sev, vals) in enumerate(chart.series):
-        colour, _hatch = SEVERITY_STYLE.get(sev, ("#6b7280", ""))
-        # Deterministic spread instead of random jitter: same data, same picture.
-        ys = [row + ((i % 5) - 2) * 0.06 for i in range(len(vals))]
-        marker = {"SEV-1": "X", "SEV-2": "D", "SEV-3": "o", "SEV-4": "s"}.get(sev, "o")
-        ax.scatter(vals, ys, s=22, color=colour, marker=marker, alpha=0.85, linewidths=0)
+def _stylesheet(severities: list[str]) -> str:
+    light = [f".sp-s{i}{{fill:{_style(s)[0]}}}" for i, s in enumerate(severities)]
+    dark = [f".sp-s{i}{{fill:{_style(s)[1]}}}" for i, s in enumerate(severities)]
+    return (
+        "<style>"
+        ".sp-chart-svg{color:#1f2937}.sp-bg{fill:#ffffff}.sp-grid{stroke:currentColor;stroke-opacity:.16}"
+        ".sp-chart-svg text{fill:currentColor}.sp-ink{stroke:currentColor;fill:none}"
+        ".sp-hatch{stroke:#ffffff}" + "".join(light) +
+        "@media (prefers-color-scheme: dark){.sp-chart-svg{color:#e5e7eb}.sp-bg{fill:#1e2129}"
+        ".sp-hatch{stroke:#1e2129}" + "".join(dark) + "}"
+        "</style>"
+    )
+
+
+def _pattern(pid: str, index: int, kind: str) -> str:
+    """A fill pattern over the severity's colour (SEV-4 stays plain)."""
+    marks = {
+        "cross": '<path class="sp-hatch" d="M0 0L6 6M6 0L0 6" stroke-width="0.9"/>',
+        "diagonal": '<path class="sp-hatch" d="M0 6L6 0M-1 1L1 -1M5 7L7 5" stroke-width="0.9"/>',
+        "dots": '<circle class="sp-hatch sp-bg" cx="3" cy="3" r="0.9" stroke-width="0"/>',
+    }
+    return (
+        f'<pattern id="{pid}-p{index}" patternUnits="userSpaceOnUse" width="6" height="6">'
+        f'<rect class="sp-s{index}" width="6" height="6"/>{marks.get(kind, "")}</pattern>'
+    )
+
+
+def _marker(pid: str, index: int, kind: str) -> str:
+    """A data point's shape, drawn once and placed with <use>."""
+    shapes = {
+        "x": "M-3.5 -2.1L-2.1 -3.5L0 -1.4L2.1 -3.5L3.5 -2.1L1.4 0L3.5 2.1L2.1 3.5L0 1.4L-2.1 3.5L-3.5 2.1L-1.4 0Z",
+        "diamond": "M0 -3.8L3.8 0L0 3.8L-3.8 0Z",
+        "square": "M-3 -3H3V3H-3Z",
+    }
+    if kind in shapes:
+        return f'<path id="{pid}-m{index}" class="sp-s{index}" fill-opacity="0.85" d="{shapes[kind]}"/>'
+    return f'<circle id="{pid}-m{index}" class="sp-s{index}" fill-opacity="0.85" r="3.3"/>'
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
+    return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
+
+
+def _nice_step(top: float, most: int = 6) -> int:
+    """The smallest 1/2/5 x 10^k integer step that needs at most ``most`` ticks to reach ``top``."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if math.ceil(top / (step * factor)) <= most:
+                return step * factor
+        step *= 10
+
+
+def _ids(chart: Chart) -> str:
+    """Element ids for one chart, from its fixed file name (never user text), so two charts
+    inlined in one page would not share ids."""
+    return chart.path.rsplit("/", 1)[-1].removesuffix(".svg")
+
+
+def _frame(chart: Chart, severities: list[str], defs: list[str], body: list[str]) -> bytes:
+    pid = _ids(chart)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sp-chart-svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{pid}-title {pid}-desc" '
+        f"font-family={quoteattr(_FONT)} font-size=\"11\">",
+        f'<title id="{pid}-title">{escape(chart.title)}</title>',
+        f'<desc id="{pid}-desc">{escape(chart.alt)}</desc>',
+        _stylesheet(severities),
+        f"<defs>{''.join(defs)}</defs>" if defs else "",
+        f'<rect class="sp-bg" width="{WIDTH}" height="{HEIGHT}"/>',
+        _text(12, 22, chart.title, extra=' font-size="14" font-weight="600"'),
+        *body,
+        "</svg>",
+    ]
+    return ("\n".join(p for p in parts if p) + "\n").encode("utf-8")
+
+
+def _draw_volume(chart: Chart) -> bytes:
+    severities = [s for s, _ in chart.series]
+    quarters = chart.categories
+    left, right, top, bottom = 56.0, WIDTH - 118.0, 40.0, HEIGHT - 66.0
+    totals = [sum(vals[i] for _, vals in chart.series) for i in range(len(quarters))]
+    step = _nice_step(max(max(totals, default=0.0) * 1.1, 1.0))
+    ymax = step * max(1, math.ceil(max(totals, default=0.0) * 1.1 / step))
+
+    def y_of(value: float) -> float:
+        return bottom - (bottom - top) * value / ymax
+
+    pid = _ids(chart)
+    defs = [_pattern(pid, i, _style(s)[2]) for i, s in enumerate(severities)]
+    body: list[str] = []
+    for tick in range(0, ymax + 1, step):  # horizontal grid and y ticks
+        y = y_of(tick)
+        body.append(f'<path class="sp-grid" d="M{_n(left)} {_n(y)}H{_n(right)}"/>')
+        body.append(_text(left - 6, y + 4, str(tick), "end"))
+    body.append(_text(16, (top + bottom) / 2, "Incidents", "middle",
+                      f' transform="rotate(-90 16 {_n((top + bottom) / 2)})"'))
+    if not quarters:
+        body.append(_text((left + right) / 2, (top + bottom) / 2, "No incidents yet", "middle"))
+    slot = (right - left) / max(len(quarters), 1)
+    bar = slot * 0.72
+    label_every = math.ceil(len(quarters) / 36) or 1  # keep rotated labels from overlapping
+    for qi, quarter in enumerate(quarters):
+        x = left + slot * qi + (slot - bar) / 2
+        base = 0.0
+        for si, (severity, vals) in enumerate(chart.series):
+            value = vals[qi]
+            if value > 0:
+                y0, y1 = y_of(base + value), y_of(base)
+                body.append(
+                    f'<rect x="{_n(x)}" y="{_n(y0)}" width="{_n(bar)}" height="{_n(y1 - y0)}" fill="url(#{pid}-p{si})">'
+                    f"<title>{escape(f'{quarter}, {severity}: {value:g}')}</title></rect>"
+                )
+            base += value
+        cx = x + bar / 2
+        body.append(f'<path class="sp-ink" d="M{_n(cx)} {_n(bottom)}V{_n(bottom + 4)}"/>')
+        if qi % label_every == 0:
+            body.append(_text(cx + 3, bottom + 14, quarter, "end",
+                              f' transform="rotate(-45 {_n(cx + 3)} {_n(bottom + 14)})"'))
+    body.append(f'<path class="sp-ink" d="M{_n(left)} {_n(top)}V{_n(bottom)}H{_n(right)}"/>')
+    # Legend, top to bottom in the stacking order's reverse (the top segment first).
+    lx = right + 18
+    body.append(_text(lx, top + 4, "Severity", extra=' font-weight="600"'))
+    for row, si in enumerate(reversed(range(len(severities)))):
+        y = top + 16 + row * 20
+        body.append(f'<rect x="{_n(lx)}" y="{_n(y)}" width="14" height="14" fill="url(#{pid}-p{si})"/>')
+        body.append(_text(lx + 20, y + 11, severities[si]))
+    return _frame(chart, severities, defs, body)
+
+
+def _draw_durations(chart: Chart) -> bytes:
+    severities = [s for s, _ in chart.series]
+    values = [v for _, vs in chart.series for v in vs]
+    left, right, top, bottom = 64.0, WIDTH - 24.0, 40.0, HEIGHT - 52.0
+    lo_exp = math.floor(math.log10(max(min(values, default=60.0), 1.0)))
+    hi_exp = max(math.ceil(math.log10(max(max(values, default=86400.0), 10.0))), lo_exp + 1)
+
+    def x_of(seconds: float) -> float:
+        share = (math.log10(max(seconds, 1.0)) - lo_exp) / (hi_exp - lo_exp)
+        return left + (right - left) * share
+
+    ticks = [(t, name) for t, name in _TICKS if 10**lo_exp <= t <= 10**hi_exp]
+    if len(ticks) < 2:  # a narrow range: label the decades instead
+        ticks = [(10**e, format_seconds(10**e)) for e in range(lo_exp, hi_exp + 1)]
+    rows = max(len(severities), 1)
+    row_height = (bottom - top) / rows
+    pid = _ids(chart)
+    defs = [_marker(pid, i, _style(s)[3]) for i, s in enumerate(severities)]
+    body: list[str] = []
+    for seconds, name in ticks:
+        x = x_of(seconds)
+        body.append(f'<path class="sp-grid" d="M{_n(x)} {_n(top)}V{_n(bottom)}"/>')
+        body.append(f'<path class="sp-ink" d="M{_n(x)} {_n(bottom)}V{_n(bottom + 4)}"/>')
+        body.append(_text(x, bottom + 16, name, "middle"))
+    body.append(_text((left + right) / 2, HEIGHT - 12,
+                      f"Duration (log scale); vertical line: median (where n >= {MIN_N_MEDIAN})", "middle"))
+    for si, (severity, vals) in enumerate(chart.series):
+        centre = top + row_height * (si + 0.5)
+        body.append(f'<path class="sp-ink" d="M{_n(left - 4)} {_n(centre)}H{_n(left)}"/>')
+        body.append(_text(left - 8, centre + 4, severity, "end"))
+        spread = min(row_height * 0.12, 8.0)
+        for i, value in enumerate(vals):
+            # Deterministic spread instead of random jitter: same data, same picture.
+            y = centre + ((i % 5) - 2) * spread
+            body.append(f'<use href="#{pid}-m{si}" x="{_n(x_of(value))}" y="{_n(y)}"/>')
         if len(vals) >= MIN_N_MEDIAN:
             # Same rule as the tables: no median below n=10.
-            mid = median(vals)
-            ax.plot([mid, mid], [row - 0.3, row + 0.3], color="#111827", linewidth=1.5)
-    ax.set_xscale("log")
-    lo = min(all_values, default=60.0)
-    hi = max(all_values, default=86400.0)
-    ax.set_xlim(10 ** math.floor(math.log10(max(lo, 1.0))), 10 ** math.ceil(math.log10(max(hi, 10.0))))
-    ticks = [(t, name) for t, name in _TICKS if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
-    if ticks:
-        ax.set_xticks([t for t, _ in ticks], [name for _, name in ticks])
-        ax.minorticks_off()
-    ax.set_yticks(range(len(labels)), labels)
-    ax.set_ylim(-0.6, len(labels) - 0.4)
-    ax.invert_yaxis()
-    ax.set_xlabel(f"Duration (log scale); vertical line: median (where n >= {MIN_N_MEDIAN})")
-    ax.grid(axis="x", color="#e5e7eb", linewidth=0.6)
-    ax.set_axisbelow(True)
-
-
-_DRAWN: dict[str, bytes] = {}
-_DRAWN_MAX = 64
+            mid = x_of(median(list(vals)))
+            half = row_height * 0.3
+            body.append(f'<path class="sp-ink" stroke-width="2" d="M{_n(mid)} {_n(centre - half)}V{_n(centre + half)}">'
+                        f"<title>{escape(f'{severity}: median {format_seconds(median(list(vals)))}')}</title></path>")
+    if not values:
+        body.append(_text((left + right) / 2, (top + bottom) / 2, "No incidents with this measure yet", "middle"))
+    body.append(f'<path class="sp-ink" d="M{_n(left)} {_n(top)}V{_n(bottom)}H{_n(right)}"/>')
+    return _frame(chart, severities, defs, body)
 
 
 def draw(chart: Chart) -> bytes:
     """The chart as SVG bytes (same chart, same bytes)."""
-    # Drawing is the slow part of a preview's rebuild, and a chart whose data did not change
-    # is the same picture: keep the last few (keyed by repr, so 2 and 2.0 stay different).
-    key = repr(chart)
-    svg = _DRAWN.get(key)
-    if svg is None:
-        svg = _draw(chart)
-        if len(_DRAWN) >= _DRAWN_MAX:
-            _DRAWN.pop(next(iter(_DRAWN)))
-        _DRAWN[key] = svg
-    return svg
-
-
-def _draw(chart: Chart) -> bytes:
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(7.2, 3.6), dpi=100, facecolor="white")
-        ax = fig.add_subplot()
-        ax.set_title(chart.title, loc="left", fontsize=11)
-        if chart.kind == "volume":
-            _draw_volume(ax, chart)
-        else:
-            _draw_durations(ax, chart)
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "statuspress"})
-    return buf.getvalue()
+    return _draw_volume(chart) if chart.kind == "volume" else _draw_durations(chart)
 
 
 def render_charts(ctx: SiteContext) -> dict[str, bytes]:

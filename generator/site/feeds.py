@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from feedgen.feed import FeedGenerator
-
 from generator.model import Incident, Maintenance, Postmortem
 from generator.site import urls
+from generator.site.feedxml import FeedGenerator
 from generator.site.templating import templates_for
 from generator.site.views.feeds import incident_entry_view, maintenance_entry_view, postmortem_entry_view
 from generator.site.visibility import SiteContext, status_label, xml_safe
@@ -234,7 +233,7 @@ def _generator(ctx: SiteContext, spec: FeedSpec, self_path: str) -> FeedGenerato
         fe.published(e.published)  # RSS pubDate comes only from here
         fe.updated(e.updated)
         # Atom: the plain-text summary (type text) and the HTML content (type html). RSS: the
-        # description is HTML by convention, so it carries the entry HTML, which feedgen writes as
+        # description is HTML by convention, so it carries the entry HTML, which is written as
         # XML text; user text inside it is escaped once more, so a reader shows "<img ...>" as
         # words instead of loading an image. (A plain-text description would be read as HTML.)
         fe.summary(xml_safe(e.summary))
