@@ -40,7 +40,6 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
-
 from build import machine  # noqa: E402
 
 NOW = "2026-11-26T12:00:00Z"
