@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -34,9 +35,9 @@ def _mapping(path: Path | None) -> dict[str, str]:
     return mapping
 
 
-def _finish(root: Path, result: ImportResult, kind: str, force: bool) -> None:
+def _finish(root: Path, result: ImportResult, kind: str, force: bool, today: date) -> None:
     root.mkdir(parents=True, exist_ok=True)
-    outcome: Outcome = apply(root, result, kind, force=force)
+    outcome: Outcome = apply(root, result, kind, force=force, today=today)
     counts = ", ".join(f"{v} {k}" for k, v in result.counts)
     click.echo(f"Imported from {kind}: {counts}.")
     click.echo(f"Files: {len(outcome.created)} created, {len(outcome.unchanged)} unchanged, "
@@ -78,7 +79,7 @@ def statuspage_command(sources: tuple[Path, ...], root: Path, map_file: Path | N
     moment = resolve_now(now)
     docs, problems = read_json_sources(list(sources))
     result = import_statuspage(docs, _mapping(map_file), existing_service_ids(root), problems, now=moment)
-    _finish(root, result, "statuspage", force)
+    _finish(root, result, "statuspage", force, moment.date())
 
 
 def _cstate_files(repo: Path) -> tuple[str, list[tuple[str, str]]]:
@@ -113,6 +114,6 @@ def cstate_command(repo: Path, root: Path, map_file: Path | None, force: bool, n
     moment = resolve_now(now)
     config_text, issues = _cstate_files(repo)
     result = import_cstate(config_text, issues, _mapping(map_file), existing_service_ids(root), now=moment)
-    _finish(root, result, "cstate", force)
+    _finish(root, result, "cstate", force, moment.date())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ def existing_service_ids(root: Path) -> set[str]:
     return {str(s.get("id")) for s in services or [] if isinstance(s, dict) and s.get("id")}
 
 
-def merged_config(root: Path, result: ImportResult) -> tuple[str | None, str]:
+def merged_config(root: Path, result: ImportResult, today: date | None = None) -> tuple[str | None, str]:
     """(new text of site_config.yml or None when nothing changes, note for the user)."""
     path = root / "site_config.yml"
     y = _yaml()
@@ -88,6 +89,9 @@ def merged_config(root: Path, result: ImportResult) -> tuple[str | None, str]:
             timezone=site.timezone if site else "UTC",
         )
         data["services"] = CommentedSeq()
+        if today is not None:
+            # Imported history predates the post-mortem policy: no "post-mortem overdue" flood.
+            data["postmortems"] = CommentedMap(policy_since=today.isoformat())
     services = data.get("services")
     if services is None:
         services = data["services"] = CommentedSeq()
@@ -117,6 +121,11 @@ def report_markdown(result: ImportResult, kind: str, outcome_lines: list[str]) -
     lines += [f"- {k}: {v}" for k, v in result.counts]
     lines += outcome_lines
     lines += ["", f"{len(result.report)} item(s) for a person to decide. Nothing below was repaired silently.", ""]
+    if result.strays:
+        lines += ["Names not declared and not mapped (left out of their incidents). To keep them, map each to a",
+                  "service id in a file and import again with `--map FILE`:", "", "```yaml"]
+        lines += [f"{json.dumps(name, ensure_ascii=False)}: SERVICE-ID  # named by {n} record(s)" for name, n in result.strays]
+        lines += ["```", ""]
     if result.report:
         lines += ["| source | code | what |", "| --- | --- | --- |"]
         for r in result.report:
@@ -128,7 +137,7 @@ def report_markdown(result: ImportResult, kind: str, outcome_lines: list[str]) -
     return "\n".join(lines) + "\n"
 
 
-def apply(root: Path, result: ImportResult, kind: str, force: bool = False) -> Outcome:
+def apply(root: Path, result: ImportResult, kind: str, force: bool = False, today: date | None = None) -> Outcome:
     created: list[str] = []
     unchanged: list[str] = []
     kept: list[str] = []
@@ -150,12 +159,12 @@ def apply(root: Path, result: ImportResult, kind: str, force: bool = False) -> O
             created.append(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    config_text, note = merged_config(root, result)
+    config_text, note = merged_config(root, result, today)
     if config_text is not None:
         (root / "site_config.yml").write_text(config_text, encoding="utf-8")
     full = ImportResult(result.files, result.services,
                         tuple(sorted(result.report + tuple(extra), key=lambda r: (r.source, r.code, r.message))),
-                        result.site, result.counts)
+                        result.site, result.counts, result.strays)
     summary = [f"- files: {len(created)} created, {len(unchanged)} unchanged, {len(kept)} kept (differ), "
                f"{len(replaced)} replaced", f"- {note}"]
     report_path = root / REPORT_NAME

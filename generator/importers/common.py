@@ -55,6 +55,7 @@ class ImportResult:
     report: tuple[ReportItem, ...]
     site: SiteSpec | None = None
     counts: tuple[tuple[str, int], ...] = ()
+    strays: tuple[tuple[str, int], ...] = ()  # undeclared names and how many records name them
 
 
 # Import report codes: what kind of inconsistency was found. Documented in docs/importing.md.
@@ -126,7 +127,7 @@ _Dumper.add_representer(str, _str_presenter)
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096,
                      default_flow_style=False)
 
 

@@ -45,8 +45,8 @@ _LABEL_STATUS = {
 _TIME_TEXT = r"(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:Z|UTC|[+-]\d{2}:?\d{2}))?)"
 # "[Update - 2023-01-02 10:00]", "**Update at 2023-...**", "*Investigating* -", "[Final message] text"
 _LABEL = re.compile(
-    r"^\s*(?:\[|\*{1,2}|_{1,2})\s*(?P<word>[A-Za-z][A-Za-z ]{1,20}?)\s*(?P<n>\d+)?"
-    rf"\s*(?:(?:-|at|@|:)\s*(?P<time>{_TIME_TEXT}|[^\]*_]*?))?\s*(?:\]|\*{{1,2}}|_{{1,2}})\s*[-:—]?\s*(?P<rest>.*)$")
+    r"^\s*(?:\[|\*{1,2}|_{1,2})\s*(?P<word>[A-Za-z](?:[A-Za-z ]{0,20}?[A-Za-z])?)\b\s*(?P<n>\d+)?"
+    rf"\s*(?:(?:-|\bat\b|@|:)\s*(?P<time>{_TIME_TEXT}|[^\]*_]*?))?\s*(?:\]|\*{{1,2}}|_{{1,2}})\s*[-:—]?\s*(?P<rest>.*)$")
 _TRACK = re.compile(r"\{\{[<%]\s*track\s+\"([^\"]*)\"\s*[>%]\}\}")
 _SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}")
 _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
@@ -105,9 +105,6 @@ def import_cstate(config_text: str, issues: list[tuple[str, str]], mapping: dict
     mapping = dict(mapping or {})
     existing = set(existing_services or ())
     report = Reporter()
-    for key, sid in sorted(mapping.items()):
-        if sid not in existing:
-            report.add("--map", "I017", f"{key!r} -> {sid!r}: no such service in site_config.yml")
     try:
         config = _load_yaml(config_text) or {}
     except yaml.YAMLError as exc:
@@ -195,6 +192,8 @@ def import_cstate(config_text: str, issues: list[tuple[str, str]], mapping: dict
         impacts: dict[str, str] = {}
         for name in affected:
             name = str(name).strip()
+            if not name:
+                continue  # an empty list entry names nothing
             sid = mapping.get(name) or by_name.get(name.lower())
             if sid is None:
                 report.add(src, "I007", f"affected system {name!r} is not in config.yml systems nor the mapping file")
@@ -262,6 +261,8 @@ def import_cstate(config_text: str, issues: list[tuple[str, str]], mapping: dict
             report.add(src, "I010", "no text at all")
         fm: dict[str, Any] = {"title": title, "severity": severity, "services": impacts, "started_at": utc(started),
                               "detected_at": "unknown"}
+        if any(u["status"] not in ("investigating", "") for u in updates) or resolved_flag:
+            fm["acknowledged_at"] = "unknown"
         if resolved_flag:
             if updates[-1]["status"] != "resolved":
                 at = resolved or started
@@ -280,8 +281,6 @@ def import_cstate(config_text: str, issues: list[tuple[str, str]], mapping: dict
             if fm["resolved_at"] == fm["started_at"] or resolved is None:
                 report.add(src, "I004", "resolution equals the start or is unknown: duration marked unknown")
                 fm["duration_unknown"] = True
-        if any(u["status"] != "investigating" for u in updates):
-            fm["acknowledged_at"] = "unknown"
         statuses = [u["status"] for u in updates]
         if "resolved" in statuses and any(s != "resolved" for s in statuses[statuses.index("resolved"):]):
             report.add(src, "I018", "updates follow a resolution: the incident is reopened")
@@ -303,9 +302,13 @@ def import_cstate(config_text: str, issues: list[tuple[str, str]], mapping: dict
         counts["incidents"] += 1
     if naive_files:
         report.add("config.yml", "I014", f"{naive_files} issue file(s) have naive times; read in {zone_name}")
+    known = existing | set(services)
+    for key, sid in sorted(mapping.items()):
+        if sid not in known:
+            report.add("--map", "I017", f"{key!r} -> {sid!r}: no such service in site_config.yml or the import")
     counts["services"] = len(services)
     counts["stray system names"] = len(strays)
     site = SiteSpec(str(config.get("title") or "Status")[:100], base if base_ok else "", str(zone_name))
     return ImportResult(tuple(sorted(files.items())), tuple(services.values()), report.sorted(), site,
-                        tuple(counts.items()))
+                        tuple(counts.items()), tuple(sorted(strays.items())))
 

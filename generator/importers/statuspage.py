@@ -83,6 +83,7 @@ class _Components:
         self.groups: dict[str, str] = {}  # group component id -> group name
         # Without any components list, the components incidents name (with their ids) are the page's own.
         self.declared_list = False
+        self.strays: dict[str, set[str]] = {}
 
     def declare_all(self, components: list[Any], source: str) -> None:
         if components:
@@ -124,7 +125,9 @@ class _Components:
                 return self.mapping[key]
         if not self.declared_list and isinstance(code, str) and code:
             return self.declare({"id": code, "name": name if isinstance(name, str) else code}, source)
-        self.report.add(source, "I007", f"component {name or code!r} is not declared and not in the mapping file")
+        stray = str(name or code)
+        self.strays.setdefault(stray, set()).add(source)
+        self.report.add(source, "I007", f"component {stray!r} is not declared and not in the mapping file")
         return None
 
 
@@ -184,6 +187,10 @@ def _incident(inc: dict[str, Any], src: str, comps: _Components, report: Reporte
     impact = inc.get("impact") if inc.get("impact") in IMPACT else "none"
     if inc.get("impact") not in IMPACT:
         report.add(src, "I011", f"impact {inc.get('impact')!r} is not a Statuspage impact; read as none")
+    # The incident's own component snapshots are full component records: declared like summary.json's.
+    for c in inc.get("components") or []:
+        if isinstance(c, dict) and isinstance(c.get("id"), str):
+            comps.declare(c, src)
     updates: list[dict[str, Any]] = []
     body_notes: list[str] = []
     seen_times: dict[str, int] = {}
@@ -358,9 +365,6 @@ def import_statuspage(documents: list[tuple[str, Any]], mapping: dict[str, str] 
     report = Reporter()
     for src, code, msg in reported or []:
         report.add(src, code, msg)
-    for key, sid in sorted(mapping.items()):
-        if sid not in existing:
-            report.add("--map", "I017", f"{key!r} -> {sid!r}: no such service in site_config.yml")
     comps = _Components(mapping, existing, report)
     page: dict[str, Any] | None = None
     incidents: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -417,6 +421,10 @@ def import_statuspage(documents: list[tuple[str, Any]], mapping: dict[str, str] 
             url += "/"
         zone = page.get("time_zone") if isinstance(page.get("time_zone"), str) else "UTC"
         site = SiteSpec(str(page.get("name") or "Status")[:100], url, zone or "UTC")
+    known = existing | set(comps.services)
+    for key, sid in sorted(mapping.items()):
+        if sid not in known:
+            report.add("--map", "I017", f"{key!r} -> {sid!r}: no such service in site_config.yml or the import")
     counts["services"] = len(comps.services)
     return ImportResult(
         files=tuple(sorted(files.items())),
@@ -424,4 +432,5 @@ def import_statuspage(documents: list[tuple[str, Any]], mapping: dict[str, str] 
         report=report.sorted(),
         site=site,
         counts=tuple(counts.items()),
+        strays=tuple(sorted((k, len(v)) for k, v in comps.strays.items())),
     )
