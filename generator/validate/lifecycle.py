@@ -104,6 +104,12 @@ def maintenance_rules(mw: Maintenance, now: datetime) -> list[Problem]:
                                "scheduled_end on an update is the new planned end: after the start"))
         previous = u
     if mw.effective_end <= mw.effective_start and mw.scheduled_end > mw.scheduled_start:
-        out.append(_p(mw, "updates", "E039", "the completed update comes before the in_progress one",
-                      "check the update times"))
+        if any(u.status == "completed" for u in mw.updates):
+            out.append(_p(mw, "updates", "E039", "the completed update comes before the in_progress one",
+                          "check the update times"))
+        else:
+            out.append(_p(mw, "updates", "E039", f"work started after the planned end "
+                          f"({format_timestamp(mw.planned_end)}), and no update moves or completes it",
+                          "add 'scheduled_end:' with the new planned end to the in_progress update, or a completed "
+                          "update"))
     return out
