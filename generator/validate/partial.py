@@ -143,5 +143,8 @@ def _postmortem(part: Partial, model: Model, now: datetime) -> list[Problem]:
         texts.append((line("summary", 1), v["summary"]))
     for i, factor in enumerate(v.get("contributing_factors") or ()):
         texts.append((line(f"contributing_factors[{i + 1}]", line("contributing_factors", 1)), factor))
+    for update in v.get("action_items") or []:  # titles are prose too
+        if update is not None and isinstance(update[0].get("title"), str):
+            texts.append((update[1].line, update[0]["title"]))
     out.extend(lint_blameless(part.path, texts, disabled_rules(part.body)))
     return out

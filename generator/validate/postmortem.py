@@ -146,6 +146,7 @@ def postmortem_rules(pm: Postmortem, model: Model, now: datetime) -> list[Proble
     texts.append((line("summary", 1), pm.summary))
     for i, factor in enumerate(pm.contributing_factors):
         texts.append((line(f"contributing_factors[{i + 1}]", line("contributing_factors", 1)), factor))
+    texts.extend((item.line, item.title) for item in pm.action_items if item.line)  # titles are prose too
     out.extend(lint_blameless(pm.path, texts, disabled_rules(pm.body)))
     out.extend(scaffold_leftovers(pm))
     return out
