@@ -275,3 +275,12 @@ def test_open_spans_are_disjoint_ordered_and_inside_the_incident(raw) -> None:
         assert b1 <= a2
     total = sum((b - a for a, b, _ in inc.impact_segments(now).get("api", [])), timedelta())
     assert total <= sum((b - a for a, b in spans), timedelta())
+
+
+def test_kpi_page_shows_the_unknown_counts() -> None:
+    from generator.site.views.kpis import kpis_view
+    ctx = ctx_at()
+    page = kpis_view(make_facts(ctx))
+    assert page.overall.head[-1] == "Left out: time unknown"
+    assert [row[-1].text for row in page.overall.rows] == ["unknown: 2", "unknown: 2", "unknown: 1", "unknown: 2"]
+    assert "Unknown" in page.response_targets.head
