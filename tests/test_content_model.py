@@ -284,3 +284,13 @@ def test_kpi_page_shows_the_unknown_counts() -> None:
     assert page.overall.head[-1] == "Left out: time unknown"
     assert [row[-1].text for row in page.overall.rows] == ["unknown: 2", "unknown: 2", "unknown: 1", "unknown: 2"]
     assert "Unknown" in page.response_targets.head
+
+
+def test_notice_is_in_history_marked_and_affects_no_service() -> None:
+    from generator.site.views.history import history_views
+    ctx = ctx_at()
+    facts = make_facts(ctx)
+    items = [item for view in history_views(facts) for month in view.months for item in month.items]
+    notice = [i for i in items if i.link.text == "Investigating reports of degraded performance"]
+    assert len(notice) == 1 and notice[0].labels == ("Notice",) and notice[0].affected == ()
+    assert incident_view(facts, ctx.model.incident("2026-03-03-notice")).affected == ()

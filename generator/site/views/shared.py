@@ -396,6 +396,7 @@ def _incident_item(facts: Facts, page_url: str, inc: Incident) -> ListItem:
         end=None,
         duration=duration,
         affected=affected(facts, page_url, inc, current=False),
+        labels=("Notice",) if not inc.affected_service_ids() else (),  # about no service
     )
 
 
