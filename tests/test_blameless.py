@@ -315,3 +315,21 @@ def test_action_item_titles_are_linted(tmp_path: Path) -> None:
         "---\nBody.\n", encoding="utf-8")
     _, problems = check_repository(tmp_path, datetime.fromisoformat("2026-03-15T00:00:00+00:00"))
     assert [(p.line, p.code) for p in problems if p.code.startswith("B")] == [(11, "B005")]
+
+
+def test_precision_on_real_published_postmortems() -> None:
+    """tests/fixtures/blameless/real_excerpts.yml: excerpts of published post-mortems, judged by a person."""
+    import yaml
+
+    path = Path(__file__).resolve().parent / "fixtures" / "blameless" / "real_excerpts.yml"
+    excerpts = yaml.safe_load(path.read_text(encoding="utf-8"))
+    findings = right = 0
+    for ex in excerpts:
+        got = [p.code for p in lint_blameless("pm.md", [(1, ex["text"])], set())]
+        findings += len(got)
+        right += sum(1 for code in got if code in ex["judged"])
+        assert set(ex["judged"]) <= set(got), ex  # every real hit is kept
+        if not ex.get("known_wrong"):
+            assert set(got) <= set(ex["judged"]), ex  # no new wrong finding
+    assert findings >= 15
+    assert right / findings >= 0.8, (right, findings)
