@@ -954,6 +954,8 @@ def new_postmortem(
         ("mitigated_at", "Customer impact ended (mitigated)."),
     )
     for key, text in marks:
+        if data.get(key) == "unknown":  # declared unknown: no moment to put in the timeline
+            continue
         when = ts(data, key, line_of(key))
         if when is not None:
             events.append((when, 0, text))

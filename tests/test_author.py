@@ -731,3 +731,15 @@ def test_any_layout_gets_only_insertions(original: str, status: str) -> None:
         assert extra == want
         _, found = check_repository(root, ts(T_LATER))
         assert [p for p in found if p.level == "error"] == []
+
+
+def test_new_postmortem_and_update_accept_unknown_times(repo: Path) -> None:
+    declare(repo)
+    path = repo / "content" / "incidents" / f"{INC}.md"
+    text = path.read_text(encoding="utf-8")
+    lines = [("detected_at: unknown" if line.startswith("detected_at:") else line) for line in text.split("\n")]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    ok("update", INC, "--status", "identified", "-m", "Found it.", "--now", T_LATER, "--root", str(repo))
+    ok("new", "postmortem", INC, "--now", T_LATER, "--root", str(repo))
+    written = (repo / "content" / "postmortems" / f"{INC}.md").read_text(encoding="utf-8")
+    assert "Detected" not in written and "Found it." in written
