@@ -272,3 +272,11 @@ def test_round_trip_import_build_api(tmp_path: Path) -> None:
     windows = json.loads((site / "api" / "v2" / "scheduled-maintenances.json").read_text(encoding="utf-8"))
     assert sorted(w["shortlink"] for w in windows["scheduled_maintenances"]) == [
         "https://stspg.io/mmm111", "https://stspg.io/mmm222"]
+
+
+def test_every_report_code_is_documented() -> None:
+    from generator.importers.common import REPORT_CODES
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "importing.md").read_text(encoding="utf-8")
+    for code, meaning in REPORT_CODES.items():
+        assert f"| {code} | {meaning} |" in doc, code
