@@ -105,6 +105,7 @@ def import_cstate(config_text: str, issues: list[tuple[str, str]], mapping: dict
     mapping = dict(mapping or {})
     existing = set(existing_services or ())
     report = Reporter()
+    config: Any
     try:
         config = _load_yaml(config_text) or {}
     except yaml.YAMLError as exc:
@@ -113,7 +114,7 @@ def import_cstate(config_text: str, issues: list[tuple[str, str]], mapping: dict
     if not isinstance(config, dict):
         report.add("config.yml", "I001", "not a mapping")
         config = {}
-    params = config.get("params") if isinstance(config.get("params"), dict) else {}
+    params: Any = config.get("params") if isinstance(config.get("params"), dict) else {}
     zone_name = config.get("timeZone") or params.get("timezone") or "UTC"
     try:
         zone = ZoneInfo(str(zone_name))
@@ -187,19 +188,20 @@ def import_cstate(config_text: str, issues: list[tuple[str, str]], mapping: dict
         severity, impact = SEVERITY[sev_word]
         if _truthy(front.get("informational")):
             impact = "none"
-        affected = front.get("affected") if isinstance(front.get("affected"), list) else (
-            [front["affected"]] if isinstance(front.get("affected"), str) else [])
+        raw_affected: Any = front.get("affected")
+        affected: list[Any] = raw_affected if isinstance(raw_affected, list) else (
+            [raw_affected] if isinstance(raw_affected, str) else [])
         impacts: dict[str, str] = {}
-        for name in affected:
-            name = str(name).strip()
+        for entry in affected:
+            name = str(entry).strip()
             if not name:
                 continue  # an empty list entry names nothing
-            sid = mapping.get(name) or by_name.get(name.lower())
-            if sid is None:
+            found = mapping.get(name) or by_name.get(name.lower())
+            if found is None:
                 report.add(src, "I007", f"affected system {name!r} is not in config.yml systems nor the mapping file")
                 strays[name] = strays.get(name, 0) + 1
                 continue
-            impacts[sid] = impact
+            impacts[found] = impact
         title = " ".join(str(front.get("title") or "").split()) or stem
         if len(title) > TITLE_MAX:
             report.add(src, "I009", f"title cut from {len(title)} to {TITLE_MAX} characters")

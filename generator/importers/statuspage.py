@@ -53,8 +53,8 @@ def _records(doc: Any) -> tuple[dict[str, Any] | None, list[Any], list[Any], lis
     """(page, components, incidents, maintenances) found in one document."""
     if not isinstance(doc, dict):
         return None, [], [], []
-    page = doc.get("page") if isinstance(doc.get("page"), dict) else None
-    components = doc.get("components") if isinstance(doc.get("components"), list) else []
+    page: Any = doc.get("page") if isinstance(doc.get("page"), dict) else None
+    components: Any = doc.get("components") if isinstance(doc.get("components"), list) else []
     incidents: list[Any] = []
     maintenances: list[Any] = []
     for key in ("incidents",):
@@ -92,14 +92,15 @@ class _Components:
             if isinstance(c, dict) and c.get("group") is True and isinstance(c.get("id"), str):
                 self.groups[c["id"]] = str(c.get("name") or "Services")
         for c in sorted((c for c in components if isinstance(c, dict)),
-                        key=lambda c: (c.get("position") if isinstance(c.get("position"), int) else 0)):
+                        key=lambda c: int(c["position"]) if isinstance(c.get("position"), int) else 0):
             if c.get("group") is True:
                 continue
             self.declare(c, source)
 
     def declare(self, c: dict[str, Any], source: str) -> str | None:
-        cid = c.get("id") if isinstance(c.get("id"), str) else None
-        name = c.get("name") if isinstance(c.get("name"), str) and c.get("name").strip() else None
+        raw_id, raw_name = c.get("id"), c.get("name")
+        cid = raw_id if isinstance(raw_id, str) else None
+        name = raw_name if isinstance(raw_name, str) and raw_name.strip() else None
         if name is None and cid is None:
             return None
         for key in (cid, name):
@@ -111,8 +112,9 @@ class _Components:
             if key:
                 self.by_key[key] = sid
         if mapped is None and sid not in self.services and sid not in self.existing:
-            group = self.groups.get(c.get("group_id") or "", "Services")
-            desc = c.get("description") if isinstance(c.get("description"), str) else ""
+            group = self.groups.get(str(c.get("group_id") or ""), "Services")
+            raw_desc = c.get("description")
+            desc = raw_desc if isinstance(raw_desc, str) else ""
             self.services[sid] = ServiceSpec(sid, (name or sid)[:100], group[:100], " ".join(desc.split())[:300])
         return sid
 
@@ -184,7 +186,7 @@ def _incident(inc: dict[str, Any], src: str, comps: _Components, report: Reporte
     if resolved is not None and resolved < started:
         report.add(src, "I003", f"resolved_at {utc(resolved)} is before the start {utc(started)}; skipped")
         return None
-    impact = inc.get("impact") if inc.get("impact") in IMPACT else "none"
+    impact: str = str(inc.get("impact")) if inc.get("impact") in IMPACT else "none"
     if inc.get("impact") not in IMPACT:
         report.add(src, "I011", f"impact {inc.get('impact')!r} is not a Statuspage impact; read as none")
     # The incident's own component snapshots are full component records: declared like summary.json's.
@@ -416,10 +418,12 @@ def import_statuspage(documents: list[tuple[str, Any]], mapping: dict[str, str] 
             counts[kind] += 1
     site = None
     if page is not None:
-        url = page.get("url") if isinstance(page.get("url"), str) else ""
+        raw_url = page.get("url")
+        url = raw_url if isinstance(raw_url, str) else ""
         if not url.endswith("/"):
             url += "/"
-        zone = page.get("time_zone") if isinstance(page.get("time_zone"), str) else "UTC"
+        raw_zone = page.get("time_zone")
+        zone = raw_zone if isinstance(raw_zone, str) else "UTC"
         site = SiteSpec(str(page.get("name") or "Status")[:100], url, zone or "UTC")
     known = existing | set(comps.services)
     for key, sid in sorted(mapping.items()):
