@@ -80,6 +80,7 @@ REPORT_CODES: dict[str, str] = {
     "I018": "updates after the resolution (a reopening)",
     "I019": "HTML with tags beyond simple lists, links and emphasis; tags dropped, text kept",
     "I020": "a time after now (--now); the record is skipped",
+    "I021": "a dated section after the recorded resolution; the resolution is moved to it (a reported repair)",
 }
 
 

@@ -277,7 +277,8 @@ def import_cstate(config_text: str, issues: list[tuple[str, str]], mapping: dict
                 # The closing section's own time wins only when resolvedWhen is absent.
                 later = max(resolved, datetime.fromisoformat(updates[-1]["at"].replace("Z", "+00:00")))
                 if later != resolved:
-                    report.add(src, "I003", f"an update at {updates[-1]['at']} is after resolvedWhen {utc(resolved)}")
+                    report.add(src, "I021", f"an update at {updates[-1]['at']} is after resolvedWhen {utc(resolved)}; "
+                                            "resolved_at set to it")
                 updates[-1]["at"] = utc(later)
             fm["resolved_at"] = updates[-1]["at"]
             if fm["resolved_at"] == fm["started_at"] or resolved is None:
