@@ -231,8 +231,8 @@ class _Api:
         return out[::-1]
 
     def incident_impact(self, inc: Incident) -> str:
-        impacts = set(inc.services.values()) | {w for u in inc.updates for w in u.services.values()}
-        if impacts <= {"none", "operational"}:
+        declared = set(inc.services.values()) | {w for u in inc.updates for w in u.services.values()}
+        if declared <= {"none", "operational"}:
             return "none"  # a notice, or affected without customer impact: whatever the severity
         levels = [_SEVERITY_IMPACT.get(severity_rank(inc.max_severity), "none")]
         impacts = list(inc.services.values()) + [w for u in inc.updates for w in u.services.values()]

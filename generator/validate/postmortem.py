@@ -195,7 +195,8 @@ def policy_rules(model: Model, now: datetime) -> list[Problem]:
                 f"run 'statuspress new postmortem {inc.id}'" if not where else "finish and publish it", "warning"))
     today = now.astimezone(ZoneInfo(config.site.timezone)).date()
     for pm in model.postmortems:
-        if since is not None and _event_day(pm, model, tz) is not None and _event_day(pm, model, tz) < since:
+        day = _event_day(pm, model, tz) if since is not None else None
+        if since is not None and day is not None and day < since:
             continue
         for item in pm.action_items:
             if item.is_overdue(today):
