@@ -369,12 +369,17 @@ class _LineEdit:
     def replace(self, index: int, new: str) -> None:
         self.replaced[index] = new
 
+    def remove(self, index: int) -> None:
+        self.replaced[index] = ""  # an empty string: the line goes
+
     def apply(self) -> list[str]:
         out: list[str] = []
         for i in range(len(self.lines) + 1):
             out.extend(self.inserts.get(i, []))
             if i < len(self.lines):
-                out.append(self.replaced.get(i, self.lines[i]))
+                line = self.replaced.get(i, self.lines[i])
+                if line:
+                    out.append(line)
         return out
 
 
@@ -727,8 +732,9 @@ def update_incident(
 ) -> Path:
     """Append an update at ``now``; set ``acknowledged_at`` (and ``resolved_at`` for ``resolved``).
 
-    Refuses a resolved incident, a time before the last update, and files it
-    cannot edit without changing anything else.
+    On a resolved incident, a status other than resolved reopens it (``resolved_at`` is removed
+    until the next resolution). Refuses resolving twice, a time before the last update, and
+    files it cannot edit without changing anything else.
     """
     now = _utc(now)
     if status not in INCIDENT_STATUSES:
@@ -794,10 +800,10 @@ def _update_locked(path: Path, now: datetime, status: str, message: str, changes
         if not isinstance(last, Mapping):
             raise AuthoringError(f"{shown}: the last update is not a mapping", "fix it by hand")
         last_line = updates.lc.item(len(updates) - 1)[0] + 2
-        if last.get("status") == "resolved":
+        if last.get("status") == "resolved" and status == "resolved":
             raise AuthoringError(
                 f"{shown}:{last_line}: the incident is already resolved",
-                "a new problem is a new incident (`statuspress new incident`); if the resolution was wrong, edit the file by hand",
+                "to reopen it, run `statuspress update` with --status investigating, identified or monitoring",
             )
         last_at = _ts_field(fm, shown, last, "at", last_line)
         if last_at is not None and now < last_at:
@@ -805,8 +811,12 @@ def _update_locked(path: Path, now: datetime, status: str, message: str, changes
                 f"{shown}:{last_line}: the new update ({format_timestamp(now)}) would be before the last one ({format_timestamp(last_at)})",
                 "updates are in time order; check --now or the clock",
             )
+    reopening = isinstance(updates, CommentedSeq) and bool(updates) and isinstance(updates[-1], Mapping) \
+        and updates[-1].get("status") == "resolved" and status != "resolved"
     for key in ("started_at", "detected_at"):
         line = data.lc.key(key)[0] + 2 if key in data else 0
+        if data.get(key) == "unknown":
+            continue  # declared unknown: nothing to compare with
         when = _ts_field(fm, shown, data, key, line)
         if when is not None and now < when:
             raise AuthoringError(f"{shown}:{line}: the new update ({format_timestamp(now)}) would be before {key} ({format_timestamp(when)})",
@@ -837,6 +847,22 @@ def _update_locked(path: Path, now: datetime, status: str, message: str, changes
         _set_top_scalar(fm, edit, "resolved_at", stamp, ("mitigated_at", "acknowledged_at", "detected_at", "started_at"),
                         added, overwrite=True)
         expected["resolved_at"] = stamp
+    # Reopened: resolved_at (always the last resolution) and mitigated_at (impact has resumed)
+    # go until the next resolution.
+    for key in ("resolved_at", "mitigated_at") if reopening else ():
+        if key not in data:
+            continue
+        line = data.lc.key(key)[0]
+        m = re.match(_KEY_LINE.format(key=key), fm.yaml_lines[line])
+        if m is None or not _single_line_value(fm, key):
+            raise AuthoringError(f"{shown}:{line + 2}: cannot remove {key} safely (its value spans lines or the "
+                                 "key is quoted)", f"delete the {key} line by hand, then run this again")
+        comment = (m["comment"] or "").strip()
+        if comment:  # keep what the author wrote there
+            edit.replace(line, f"{comment}{m['eol'] or fm.newline}")
+        else:
+            edit.remove(line)
+        expected.pop(key, None)
     text = _apply_verified(fm, edit, item, positions, expected)
     _atomic_write(path, text, exclusive=False)
     return path
@@ -928,6 +954,8 @@ def new_postmortem(
         ("mitigated_at", "Customer impact ended (mitigated)."),
     )
     for key, text in marks:
+        if data.get(key) == "unknown":  # declared unknown: no moment to put in the timeline
+            continue
         when = ts(data, key, line_of(key))
         if when is not None:
             events.append((when, 0, text))

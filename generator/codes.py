@@ -41,23 +41,32 @@ CODES: dict[str, tuple[str, str]] = {
     # lifecycle
     "E030": ("times out of order", "started <= detected <= acknowledged <= resolved and started <= mitigated <= resolved."),
     "E031": ("update before the start", "Every update is at or after started_at."),
-    "E032": ("update after resolution", "No update comes after resolved_at."),
+    "E032": ("update after resolution", "No update comes after resolved_at (after a reopening, resolved_at is the "
+             "last resolution)."),
     "E033": ("updates out of order", "List updates oldest first."),
     "E034": ("in the future", "A time later than the build's now: post things once they happen."),
-    "E035": ("resolved mismatch", "resolved_at is set iff the last update's status is resolved."),
-    "E036": ("resolved_at differs", "resolved_at equals the time of the resolved update."),
-    "E037": ("acknowledged_at missing", "Once an update is past investigating, say when a responder took it on."),
-    "E038": ("update after resolved", "A resolved incident takes no more updates; declare a new one."),
+    "E035": ("resolved mismatch", "resolved_at is set iff the last update's status is resolved (a reopened incident "
+             "that is open again has none); duration_unknown only on a resolved incident."),
+    "E036": ("resolved_at differs", "resolved_at equals the time of the last resolved update."),
+    "E037": ("acknowledged_at missing", "Once an update is past investigating, say when a responder took it on, or "
+             "write 'acknowledged_at: unknown' when no record says."),
+    "E038": ("resolved twice", "A resolved update directly after another: to reopen the incident, give the update "
+             "status investigating, identified or monitoring."),
     "E039": ("empty maintenance window", "scheduled_end must be after scheduled_start (and completed after in_progress)."),
     # cross-file
     "E040": ("unknown service", "The service id is not in site_config.yml; the hint names the closest."),
     "E041": ("unknown category", "The category is not in site_config.yml categories."),
     "E042": ("duplicate id", "Two files (or two services) share an id."),
     "E043": ("dangling post-mortem reference", "A post-mortem names an incident id that has no file."),
+    "E044": ("post-mortem without a time", "A post-mortem with no incidents says when the event happened: "
+             "started_at (and optionally ended_at, after it)."),
     # post-mortems
     "E050": ("missing heading", "The body lacks a required heading (postmortems.required_headings)."),
     "E052": ("action item not verb-first", "Start action items with what will be done: 'Add ...', 'Route ...'."),
     "E053": ("wont_do without reason", "Say why an action item will not be done."),
+    "E056": ("free-text action item", "Under postmortems.action_items: structured (the default) every action item "
+             "is a mapping with title, type, owner, due and status; set free_text to allow plain strings (and to make "
+             "type, owner, due and status optional)."),
     "E054": ("published without published_at", "A published post-mortem says when it was published."),
     "E055": ("summary too long", "The summary is one to three sentences."),
     "W060": ("post-mortem overdue", "The policy requires a post-mortem, and none was published within due_days. "

@@ -246,7 +246,7 @@ def _updates(raw: list[Any]) -> tuple[m.Update, ...] | None:
         out.append(m.Update(
             at=values["at"], status=values["status"], message=values["message"],
             services=values.get("services", {}), severity=values.get("severity"), eta=values.get("eta"),
-            line=node.line,
+            line=node.line, scheduled_end=values.get("scheduled_end"),
         ))
     return tuple(out)
 
@@ -267,16 +267,19 @@ def _lines(doc: Y) -> dict[str, int]:
 
 
 def build_incident(id_: str, path: str, v: dict[str, Any], doc: Y, body: str) -> m.Incident | None:
-    required = ("title", "severity", "services", "started_at", "detected_at", "updates")
+    required = ("title", "severity", "started_at", "detected_at", "updates")
     if not all(k in v for k in required):
         return None
     updates = _updates(v["updates"])
     if updates is None or not updates:
         return None
+    unknown = tuple(k for k in m.UNKNOWABLE_TIMES if v.get(k) == s.UNKNOWN)
+    known = {k: (None if v.get(k) == s.UNKNOWN else v.get(k)) for k in m.UNKNOWABLE_TIMES}
     return m.Incident(
-        id=id_, path=path, title=v["title"], severity=v["severity"], services=v["services"],
-        started_at=v["started_at"], detected_at=v["detected_at"], updates=updates,
-        acknowledged_at=v.get("acknowledged_at"), mitigated_at=v.get("mitigated_at"),
+        id=id_, path=path, title=v["title"], severity=v["severity"], services=v.get("services", {}),
+        started_at=v["started_at"], detected_at=known["detected_at"], updates=updates,
+        acknowledged_at=known["acknowledged_at"], mitigated_at=v.get("mitigated_at"),
+        unknown_times=unknown, duration_unknown=bool(v.get("duration_unknown", False)), source=v.get("source"),
         resolved_at=v.get("resolved_at"), detection=v.get("detection"), reported_by=v.get("reported_by"),
         category=v.get("category"), commander=v.get("commander"), novel=bool(v.get("novel", False)),
         error_messages=tuple(v.get("error_messages", ())), body=body, lines=_lines(doc),
@@ -292,13 +295,13 @@ def build_maintenance(id_: str, path: str, v: dict[str, Any], doc: Y, body: str)
     return m.Maintenance(
         id=id_, path=path, title=v["title"], services=v["services"], scheduled_start=v["scheduled_start"],
         scheduled_end=v["scheduled_end"], cancelled=bool(v.get("cancelled", False)), updates=updates,
-        body=body, lines=_lines(doc),
+        body=body, lines=_lines(doc), source=v.get("source"),
     )
 
 
 def build_postmortem(id_: str, path: str, v: dict[str, Any], doc: Y, body: str, body_line: int
                      ) -> m.Postmortem | None:
-    required = ("title", "incidents", "status", "visibility", "authors", "summary", "contributing_factors")
+    required = ("title", "status", "visibility", "authors", "summary", "contributing_factors")
     if not all(k in v for k in required):
         return None
     items = []
@@ -306,18 +309,22 @@ def build_postmortem(id_: str, path: str, v: dict[str, Any], doc: Y, body: str, 
         if entry is None:
             return None
         values, node = entry
-        if not {"title", "type", "owner", "due", "status"} <= values.keys():
+        if "title" not in values:
             return None
+        # Which of type/owner/due/status must be there depends on postmortems.action_items:
+        # checked in generator/validate/postmortem.py, where the config is known.
         items.append(m.ActionItem(
-            title=values["title"], type=values["type"], owner=values["owner"], due=values["due"],
-            status=values["status"], tracker=values.get("tracker"), reason=values.get("reason"), line=node.line,
+            title=values["title"], type=values.get("type"), owner=values.get("owner"), due=values.get("due"),
+            status=values.get("status"), tracker=values.get("tracker"), reason=values.get("reason"), line=node.line,
+            free_text=bool(values.get("free_text", False)),
         ))
     return m.Postmortem(
-        id=id_, path=path, title=v["title"], incidents=tuple(v["incidents"]), status=v["status"],
+        id=id_, path=path, title=v["title"], incidents=tuple(v.get("incidents", ())), status=v["status"],
         visibility=v["visibility"], authors=tuple(v["authors"]), summary=v["summary"],
         contributing_factors=tuple(v["contributing_factors"]), action_items=tuple(items),
         published_at=v.get("published_at"), review_meeting=v.get("review_meeting"),
         follow_up_review=v.get("follow_up_review"), body=body, body_line=body_line, lines=_lines(doc),
+        started_at=v.get("started_at"), ended_at=v.get("ended_at"), source=v.get("source"),
     )
 
 
@@ -467,6 +474,8 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
         late_detection=pol_v.get("late_detection", base.late_detection),
         long_major_outage=pol_v.get("long_major_outage", base.long_major_outage),
         required_headings=tuple(pol_v.get("required_headings", base.required_headings)),
+        action_items=pol_v.get("action_items", base.action_items),
+        policy_since=pol_v.get("policy_since"),
     )
     publish_v = _config_section(c, doc, "publish")
 

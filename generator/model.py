@@ -14,6 +14,12 @@ from typing import Any
 
 # Statuspage component words, worst last.
 IMPACTS = ("degraded_performance", "partial_outage", "major_outage")
+# What an incident may declare per service: ``none`` is "affected, no customer impact".
+INCIDENT_IMPACTS = ("none", *IMPACTS)
+SOURCE_SYSTEMS = ("statuspage", "cstate", "other")
+ACTION_ITEM_POLICIES = ("structured", "free_text")
+# Fields an incident may declare ``unknown`` instead of a time.
+UNKNOWABLE_TIMES = ("detected_at", "acknowledged_at")
 COMPONENT_STATUSES = ("operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance")
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
@@ -25,7 +31,7 @@ VISIBILITIES = ("public", "internal")
 ACTION_TYPES = ("prevent", "mitigate", "detect", "process")
 ACTION_STATUSES = ("open", "in_progress", "done", "wont_do")
 
-IMPACT_RANK = {"operational": 0, "degraded_performance": 1, "partial_outage": 2, "major_outage": 3}
+IMPACT_RANK = {"operational": 0, "none": 0, "degraded_performance": 1, "partial_outage": 2, "major_outage": 3}
 
 
 def severity_rank(severity: str) -> int:
@@ -96,6 +102,9 @@ class PostmortemPolicy:
     late_detection: timedelta
     long_major_outage: timedelta
     required_headings: tuple[str, ...]
+    action_items: str = "structured"  # structured | free_text
+    # W060/W061 only for incidents resolved (post-mortems covering events) on or after this day.
+    policy_since: date | None = None
 
     def due_days_for(self, severity: str) -> int:
         return self.due_days.get(severity, self.due_days.get("default", 15))
@@ -179,6 +188,16 @@ class Update:
     severity: str | None = None
     eta: datetime | None = None
     line: int = 0
+    scheduled_end: datetime | None = None  # maintenance only: the planned end moves here
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an imported item came from: its id and public link in the original system."""
+
+    system: str  # statuspage | cstate | other
+    id: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,9 +206,9 @@ class Incident:
     path: str
     title: str
     severity: str  # declared (initial) severity
-    services: Mapping[str, str]  # service id -> initial impact
+    services: Mapping[str, str]  # service id -> initial impact; empty for a notice
     started_at: datetime
-    detected_at: datetime
+    detected_at: datetime | None  # None only when declared ``detected_at: unknown``
     updates: tuple[Update, ...]
     acknowledged_at: datetime | None = None
     mitigated_at: datetime | None = None
@@ -197,6 +216,9 @@ class Incident:
     detection: str | None = None
     reported_by: str | None = None
     category: str | None = None
+    unknown_times: tuple[str, ...] = ()  # fields declared ``unknown`` (detected_at, acknowledged_at)
+    duration_unknown: bool = False  # resolved_at is a placeholder: the duration is not known
+    source: Source | None = None
     # internal fields: never in public output
     commander: str | None = None
     novel: bool = False
@@ -232,6 +254,27 @@ class Incident:
             return self.resolved_at
         return now
 
+    @property
+    def reopened(self) -> bool:
+        """An update after a resolved one reopened the incident."""
+        return any(a.status == "resolved" and b.status != "resolved" for a, b in zip(self.updates, self.updates[1:], strict=False))
+
+    def open_spans(self, now: datetime) -> list[tuple[datetime, datetime]]:
+        """``[start, end)`` spans while the incident was open: each resolution closes one, each
+        reopening update starts the next; one still open runs to ``now``. Impact pieces end at
+        :meth:`impact_end` already (mitigated_at applies to the last span)."""
+        spans: list[tuple[datetime, datetime]] = []
+        start: datetime | None = self.started_at
+        for u in self.updates:
+            if u.status == "resolved" and start is not None:
+                spans.append((start, max(start, u.at)))
+                start = None
+            elif u.status != "resolved" and start is None:
+                start = max(u.at, self.started_at)
+        if start is not None:
+            spans.append((start, now))
+        return [(a, b) for a, b in spans if b > a]
+
     def impact_segments(self, now: datetime) -> dict[str, list[tuple[datetime, datetime, str]]]:
         """Per service, ``[start, end, impact)`` pieces; impact changes come from updates."""
         end = self.impact_end(now)
@@ -251,9 +294,9 @@ class Incident:
             for i, (at, impact) in enumerate(points):
                 stop = points[i + 1][0] if i + 1 < len(points) else end
                 stop = min(stop, end)
-                if stop > at and impact in IMPACT_RANK and impact != "operational":
+                if stop > at and IMPACT_RANK.get(impact, 0) > 0:
                     pieces.append((at, stop, impact))
-            out[sid] = pieces
+            out[sid] = _clip(pieces, self.open_spans(now)) if self.reopened else pieces
         return out
 
     def affected_service_ids(self) -> tuple[str, ...]:
@@ -293,6 +336,20 @@ class Maintenance:
     updates: tuple[Update, ...] = ()
     body: str = ""
     lines: Mapping[str, int] = field(default_factory=dict)
+    source: Source | None = None
+
+    @property
+    def planned_end(self) -> datetime:
+        """The planned end as last moved by an update's ``scheduled_end`` (else the declared one)."""
+        end = self.scheduled_end
+        for u in self.updates:
+            if u.scheduled_end is not None:
+                end = u.scheduled_end
+        return end
+
+    @property
+    def extended(self) -> bool:
+        return self.planned_end != self.scheduled_end
 
     @property
     def effective_start(self) -> datetime:
@@ -304,17 +361,19 @@ class Maintenance:
 
     @property
     def effective_end(self) -> datetime:
-        """A completed update moves the end."""
+        """A completed update moves the end; without one the window ends at its (moved) planned end."""
         for u in self.updates:
             if u.status == "completed":
                 return u.at
-        return self.scheduled_end
+        return self.planned_end
 
     def state(self, now: datetime) -> str:
         """scheduled | in_progress | verifying | completed | cancelled, as of ``now``."""
         if self.cancelled:
             return "cancelled"
         explicit = [u for u in self.updates if u.at <= now]
+        if now >= self.effective_end:  # no completing update: it ended at its planned end, as on Statuspage
+            return "completed"
         if explicit:
             last = explicit[-1].status
             if last in ("completed", "verifying", "in_progress"):
@@ -329,13 +388,14 @@ class Maintenance:
 @dataclass(frozen=True)
 class ActionItem:
     title: str
-    type: str
-    owner: str
+    type: str | None
+    owner: str | None
     due: date | None
-    status: str
+    status: str | None  # None: a free-text item whose state is not recorded
     tracker: str | None = None
     reason: str | None = None
     line: int = 0
+    free_text: bool = False  # written as a plain string
 
     def is_overdue(self, today: date) -> bool:
         return self.status in ("open", "in_progress") and self.due is not None and self.due < today
@@ -359,10 +419,25 @@ class Postmortem:
     body: str = ""
     body_line: int = 1  # file line where the Markdown body starts
     lines: Mapping[str, int] = field(default_factory=dict)
+    started_at: datetime | None = None  # for a post-mortem with no status-page incident
+    ended_at: datetime | None = None
+    source: Source | None = None
 
     @property
     def is_public(self) -> bool:
         return self.status == "published" and self.visibility == "public"
+
+
+def _clip(pieces: list[tuple[datetime, datetime, str]], spans: list[tuple[datetime, datetime]]
+          ) -> list[tuple[datetime, datetime, str]]:
+    """The parts of ``pieces`` inside ``spans`` (both sorted, spans disjoint)."""
+    out = []
+    for a, b, impact in pieces:
+        for s, e in spans:
+            lo, hi = max(a, s), min(b, e)
+            if hi > lo:
+                out.append((lo, hi, impact))
+    return out
 
 
 @dataclass(frozen=True)

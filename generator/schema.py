@@ -53,33 +53,51 @@ class Schema:
 
 UPDATE = Schema("update", "One entry of `updates`, in time order.", (
     Field("at", "timestamp", "When the update was posted (RFC 3339 with offset).", required=True),
-    Field("status", "enum", "Incident status from this moment.", required=True, choices=m.INCIDENT_STATUSES),
-    Field("message", "text", "What customers read: what is happening and what is being done.", required=True,
-          max_len=5000),
+    Field("status", "enum", "Incident status from this moment. investigating, identified or monitoring after a "
+          "resolved update reopens the incident.", required=True, choices=m.INCIDENT_STATUSES),
+    Field("message", "text", "What customers read: what is happening and what is being done. Markdown (links, "
+          "emphasis, code, lists); the API's `body` keeps it as written.", required=True, max_len=5000),
     Field("services", "update_impact_map", "Impact changes from this moment: service id -> impact, or operational "
           "when that service has recovered while the incident goes on."),
     Field("severity", "severity", "Escalation or de-escalation from this moment (SEV-1..SEV-4, P1..P4)."),
     Field("eta", "timestamp", "Expected resolution, shown while the incident is open."),
 ))
 
+SOURCE = Schema("source", "`source:` where an imported item came from. Public: pages link to the original and "
+                "the API's `shortlink` is `url`.", (
+    Field("system", "enum", "statuspage | cstate | other: the system it was imported from.", required=True,
+          choices=m.SOURCE_SYSTEMS),
+    Field("id", "text", "The item's id in that system, kept as written.", required=True, max_len=200),
+    Field("url", "contact_url", "The item's public page there (https:// or http://)."),
+))
+
 MAINTENANCE_UPDATE = Schema("maintenance update", "One entry of a maintenance window's `updates`.", (
     Field("at", "timestamp", "When the update was posted.", required=True),
     Field("status", "enum", "Maintenance status from this moment.", required=True, choices=m.MAINTENANCE_STATUSES),
-    Field("message", "text", "What customers read.", required=True, max_len=5000),
+    Field("message", "text", "What customers read (Markdown).", required=True, max_len=5000),
+    Field("scheduled_end", "timestamp", "Moves the planned end from this update on (an extension, or an earlier "
+          "end); the page shows the new end next to the original one."),
 ))
 
 INCIDENT = Schema("incident", "`content/incidents/YYYY-MM-DD-slug.md`: one incident; the id is the file name.", (
     Field("title", "text", "Plain-text headline, at most 120 characters.", required=True, max_len=120),
     Field("severity", "severity", "Declared severity: SEV-1 (critical) to SEV-4 (low); P1..P4 are aliases.",
           required=True),
-    Field("services", "impact_map", "Affected services: service id -> degraded_performance | partial_outage | "
-          "major_outage.", required=True),
+    Field("services", "impact_map", "Affected services: service id -> none (affected, no customer impact) | "
+          "degraded_performance | partial_outage | major_outage. Empty or absent: a notice about no service, shown "
+          "in history and counted against no uptime."),
     Field("started_at", "timestamp", "When customer impact began.", required=True),
-    Field("detected_at", "timestamp", "When the team became aware.", required=True),
-    Field("acknowledged_at", "timestamp", "When a responder took it on.",
-          when="required once any update is past investigating"),
+    Field("detected_at", "timestamp_or_unknown", "When the team became aware, or `unknown` when no record says "
+          "(imported history): never guess. Unknown times are left out of the detection and acknowledgement KPIs "
+          "and counted as unknown.", required=True),
+    Field("acknowledged_at", "timestamp_or_unknown", "When a responder took it on, or `unknown`.",
+          when="required once any update is past investigating (`unknown` will do)"),
     Field("mitigated_at", "timestamp", "When customer impact ended (defaults to resolved_at)."),
-    Field("resolved_at", "timestamp", "When the incident was resolved.", when="required iff the last update is resolved"),
+    Field("resolved_at", "timestamp", "When the incident was resolved: the time of the last resolved update (after "
+          "a reopening, the last resolution).", when="required iff the last update is resolved"),
+    Field("duration_unknown", "bool", "The recorded resolution time is not the real one (e.g. history back-dated "
+          "into another system with resolved_at equal to started_at): the duration is shown and counted as "
+          "unknown, never as 0 s."),
     Field("detection", "enum", "How it was detected.", choices=m.DETECTIONS),
     Field("reported_by", "text", "Person, team or system that reported it.", max_len=200),
     Field("category", "category", "One of the categories in site_config.yml."),
@@ -87,6 +105,7 @@ INCIDENT = Schema("incident", "`content/incidents/YYYY-MM-DD-slug.md`: one incid
     Field("novel", "bool", "A new failure mode (triggers a post-mortem).", internal=True),
     Field("error_messages", "text_list", "Related error messages, as logged.", internal=True),
     Field("updates", "list_of", "Updates in time order, at least one.", required=True, item=UPDATE),
+    Field("source", "source", "Original id and link of an imported incident (see `source`)."),
 ))
 
 MAINTENANCE = Schema("maintenance", "`content/maintenance/YYYY-MM-DD-slug.md`: a scheduled maintenance window.", (
@@ -96,23 +115,33 @@ MAINTENANCE = Schema("maintenance", "`content/maintenance/YYYY-MM-DD-slug.md`: a
     Field("scheduled_end", "timestamp", "Planned end (after the start).", required=True),
     Field("cancelled", "bool", "The window was cancelled: it no longer counts and is marked cancelled."),
     Field("updates", "list_of", "Updates in time order (scheduled | in_progress | verifying | completed); the first "
-          "in_progress moves the start, completed moves the end.", item=MAINTENANCE_UPDATE),
+          "in_progress moves the start, completed moves the end. Without a completed update the window ends at "
+          "its planned end (as last moved by an update's scheduled_end).", item=MAINTENANCE_UPDATE),
+    Field("source", "source", "Original id and link of an imported window (see `source`)."),
 ))
 
-ACTION_ITEM = Schema("action item", "One entry of a post-mortem's `action_items`.", (
+ACTION_ITEM = Schema("action item", "One entry of a post-mortem's `action_items`: a mapping, or (when "
+                     "`postmortems.action_items` is `free_text`) a plain string, the item as written.", (
     Field("title", "text", "What will be done, starting with a verb (\"Add ...\", \"Route ...\").", required=True,
           max_len=200),
-    Field("type", "enum", "prevent | mitigate | detect | process.", required=True, choices=m.ACTION_TYPES),
-    Field("owner", "text", "Team or person who owns it.", required=True, max_len=200),
-    Field("due", "date", "Due date (YYYY-MM-DD).", required=True),
-    Field("status", "enum", "open | in_progress | done | wont_do.", required=True, choices=m.ACTION_STATUSES),
+    Field("type", "enum", "prevent | mitigate | detect | process.", choices=m.ACTION_TYPES,
+          when="required unless postmortems.action_items is free_text"),
+    Field("owner", "text", "Team or person who owns it.", max_len=200,
+          when="required unless postmortems.action_items is free_text"),
+    Field("due", "date", "Due date (YYYY-MM-DD).", when="required unless postmortems.action_items is free_text"),
+    Field("status", "enum", "open | in_progress | done | wont_do.", choices=m.ACTION_STATUSES,
+          when="required unless postmortems.action_items is free_text"),
     Field("tracker", "text", "Link to the ticket.", max_len=500),
     Field("reason", "text", "Why it will not be done.", when="required when status is wont_do", max_len=1000),
 ))
 
 POSTMORTEM = Schema("postmortem", "`content/postmortems/<incident-id>.md`: a blameless post-mortem.", (
     Field("title", "text", "Plain-text title, at most 120 characters.", required=True, max_len=120),
-    Field("incidents", "id_list", "Incident ids it covers, at least one; each must exist.", required=True),
+    Field("incidents", "id_list", "Incident ids it covers; each must exist. Empty or absent: a post-mortem of "
+          "an event that had no status-page incident (then `started_at` is required)."),
+    Field("started_at", "timestamp", "When the event began, for a post-mortem without incidents.",
+          when="required when incidents is empty or absent"),
+    Field("ended_at", "timestamp", "When the event ended, for a post-mortem without incidents (after started_at)."),
     Field("status", "enum", "draft | in_review | published; only published ones are built.", required=True,
           choices=m.POSTMORTEM_STATUSES),
     Field("visibility", "enum", "public | internal; internal ones only in the internal build.", required=True,
@@ -121,10 +150,12 @@ POSTMORTEM = Schema("postmortem", "`content/postmortems/<incident-id>.md`: a bla
     Field("published_at", "timestamp", "When it was published.", when="required when status is published"),
     Field("review_meeting", "date", "Date of the review meeting."),
     Field("follow_up_review", "date", "When the action items are reviewed again."),
-    Field("summary", "text", "One to three sentences, used in feeds and indexes.", required=True, max_len=1000),
-    Field("contributing_factors", "text_list", "Contributing factors, at least one; framed as conditions, not people.",
-          required=True),
-    Field("action_items", "list_of", "Follow-up work.", item=ACTION_ITEM),
+    Field("summary", "text", "One to three sentences, used in feeds and indexes (Markdown).", required=True,
+          max_len=1000),
+    Field("contributing_factors", "text_list", "Contributing factors, at least one; framed as conditions, not people "
+          "(Markdown).", required=True),
+    Field("action_items", "action_items", "Follow-up work.", item=ACTION_ITEM),
+    Field("source", "source", "Original id and link of an imported post-mortem (see `source`)."),
 ))
 
 # ---------------------------------------------------------------- site_config.yml
@@ -161,7 +192,12 @@ POLICY = Schema("postmortems", "`postmortems:` when a post-mortem is required an
     Field("due_days", "due_days", "Days after resolution to publish, per severity plus `default`."),
     Field("late_detection", "duration", "Time to detect above which a post-mortem is required (e.g. 30m)."),
     Field("long_major_outage", "duration", "Major outage longer than this requires a post-mortem (e.g. 60m)."),
-    Field("required_headings", "text_list", "Headings every post-mortem body must have."),
+    Field("required_headings", "text_list", "Headings every post-mortem body must have (default: the eight of "
+          "the template; `[]` for none)."),
+    Field("action_items", "enum", "structured (default: type, owner, due and status required) | free_text "
+          "(an item may be a plain string, and those four fields are optional).", choices=m.ACTION_ITEM_POLICIES),
+    Field("policy_since", "date", "First day the post-mortem policy applies (YYYY-MM-DD): no W060 for incidents "
+          "resolved before it, no W061 for post-mortems of events before it (imported history)."),
 ))
 
 PUBLISH = Schema("publish", "`publish:` what the public site shows.", (
@@ -225,7 +261,7 @@ CONFIG = Schema("site_config.yml", "The status site's configuration.", (
 
 SECTIONS: dict[str, Schema] = {"site": SITE, "uptime": UPTIME, "postmortems": POLICY, "publish": PUBLISH, "theme": THEME}
 
-CONTENT_SCHEMAS = (INCIDENT, UPDATE, MAINTENANCE, MAINTENANCE_UPDATE, POSTMORTEM, ACTION_ITEM)
+CONTENT_SCHEMAS = (INCIDENT, UPDATE, MAINTENANCE, MAINTENANCE_UPDATE, POSTMORTEM, ACTION_ITEM, SOURCE)
 CONFIG_SCHEMAS = (CONFIG, SITE, SERVICE, SEVERITY, UPTIME, POLICY, PUBLISH, THEME, NOTIFY_CHANNEL)
 
 INTERNAL_FIELDS = tuple(f.name for f in INCIDENT.fields if f.internal)
@@ -366,7 +402,10 @@ def _severity(c: Collector, y: Y, f: Field, where: str) -> Any:
     return sev
 
 
-def _impact_map(c: Collector, y: Y, f: Field, where: str, allowed: tuple[str, ...]) -> Any:
+def _impact_map(c: Collector, y: Y, f: Field, where: str, allowed: tuple[str, ...], allow_empty: bool = False
+                ) -> Any:
+    if allow_empty and y.kind in ("null", "seq") and not y.value:
+        return {}  # `services:` or `services: []`: a notice about no service
     if y.kind != "map":
         _type_error(c, y, f, "a mapping of service id -> impact", where)
         return None
@@ -378,9 +417,54 @@ def _impact_map(c: Collector, y: Y, f: Field, where: str, allowed: tuple[str, ..
                   did_you_mean(str(shown), allowed))
             continue
         out[sid] = v.value
-    if not y.value:
+    if not y.value and not allow_empty:
         c.add(y.line, "E010", f"{where}{f.name} lists no service", "name at least one service id")
         return None
+    return out
+
+
+UNKNOWN = "unknown"
+
+
+def _timestamp_or_unknown(c: Collector, y: Y, f: Field, where: str) -> Any:
+    """A timestamp, or the word ``unknown`` (kept as the string)."""
+    if y.kind == "str" and y.value.strip() == UNKNOWN:
+        return UNKNOWN
+    return _timestamp(c, y, f, where)
+
+
+def _source(c: Collector, y: Y, f: Field, where: str) -> Any:
+    if y.kind != "map":
+        _type_error(c, y, f, "a mapping with system, id and url", where)
+        return None
+    values = convert(c, SOURCE, y, f"{where}source.")
+    url = values.get("url")
+    if url is not None and not re.match(r"^https?://[^\s<>\"']+$", url):
+        c.add(y.value["url"].line, "E016", f"{where}source.url '{url}' is not an http(s) address",
+              "write the original page's address, e.g. https://www.githubstatus.com/incidents/abc123")
+        return None
+    if not {"system", "id"} <= values.keys():
+        return None
+    return m.Source(values["system"], values["id"], url)
+
+
+def _action_items(c: Collector, y: Y, f: Field, where: str) -> Any:
+    """Like ``list_of``, but a plain string is a free-text item (the policy check is in validate)."""
+    if y.kind != "seq":
+        _type_error(c, y, f, "a list", where)
+        return None
+    assert f.item is not None
+    out: list[tuple[dict[str, Any], Y] | None] = []
+    for i, item in enumerate(y.value):
+        if item.kind == "map":
+            out.append((convert(c, f.item, item, f"{where}{f.name}[{i + 1}]."), item))
+        elif item.kind in ("str", "int", "float"):
+            text = _text(c, item, Field(f"{f.name}[{i + 1}]", "text", "", max_len=2000), where)
+            out.append(({"title": text, "free_text": True}, item) if text is not None else None)
+        else:
+            c.add(item.line, "E016", f"{where}{f.name}[{i + 1}] must be a mapping or a line of text",
+                  "write '- title: ...' with its fields, or (postmortems.action_items: free_text) '- the item'")
+            out.append(None)
     return out
 
 
@@ -508,8 +592,11 @@ CONVERTERS: dict[str, Callable[[Collector, Y, Field, str], Any]] = {
     "date": _date,
     "enum": _enum,
     "severity": _severity,
-    "impact_map": lambda c, y, f, w: _impact_map(c, y, f, w, m.IMPACTS),
-    "update_impact_map": lambda c, y, f, w: _impact_map(c, y, f, w, ("operational", *m.IMPACTS)),
+    "impact_map": lambda c, y, f, w: _impact_map(c, y, f, w, m.INCIDENT_IMPACTS, allow_empty=True),
+    "timestamp_or_unknown": _timestamp_or_unknown,
+    "source": _source,
+    "action_items": _action_items,
+    "update_impact_map": lambda c, y, f, w: _impact_map(c, y, f, w, ("operational", *m.INCIDENT_IMPACTS)),
     "maintenance_map": lambda c, y, f, w: _impact_map(c, y, f, w, ("under_maintenance", *m.IMPACTS)),
     "bool": _bool,
     "text_list": _text_list,

@@ -273,12 +273,29 @@ def test_update_refuses_unknown_id_with_suggestion(repo: Path) -> None:
     _untouched(repo, "resolve", "../site_config", "-m", "x", "--now", T_LATER, says="no incident")
 
 
-def test_update_refuses_resolved_incident(repo: Path) -> None:
+def test_resolve_refuses_a_resolved_incident(repo: Path) -> None:
     declare(repo)
     ok("resolve", INC, "-m", "Fixed.", "--now", T_END, "--root", str(repo))
-    _untouched(repo, "update", INC, "--status", "monitoring", "-m", "x", "--now", "2026-03-14T11:00:00Z",
-               says="already resolved")
     _untouched(repo, "resolve", INC, "-m", "again", "--now", "2026-03-14T11:00:00Z", says="already resolved")
+
+
+def test_update_after_resolution_reopens_and_resolve_closes_again(repo: Path) -> None:
+    declare(repo)
+    ok("resolve", INC, "-m", "Fixed.", "--now", T_END, "--root", str(repo))
+    ok("update", INC, "--status", "investigating", "-m", "Reopened: errors are back.", "--now",
+       "2026-03-14T11:00:00Z", "--root", str(repo))
+    path = repo / "content" / "incidents" / f"{INC}.md"
+    text = path.read_text(encoding="utf-8")
+    assert "resolved_at" not in text and "Reopened: errors are back." in text
+    model, problems = check_repository(repo, ts("2026-03-14T11:30:00Z"))
+    assert [p for p in problems if p.level == "error"] == []
+    inc = model.incident(INC)
+    assert inc is not None and inc.is_open and inc.reopened
+    ok("resolve", INC, "-m", "Fixed for good.", "--now", "2026-03-14T12:00:00Z", "--root", str(repo))
+    model, problems = check_repository(repo, ts("2026-03-14T12:30:00Z"))
+    assert [p for p in problems if p.level == "error"] == []
+    inc = model.incident(INC)
+    assert inc is not None and inc.resolved_at == ts("2026-03-14T12:00:00Z") and not inc.is_open
 
 
 def test_update_refuses_time_before_last_update(repo: Path) -> None:
@@ -714,3 +731,15 @@ def test_any_layout_gets_only_insertions(original: str, status: str) -> None:
         assert extra == want
         _, found = check_repository(root, ts(T_LATER))
         assert [p for p in found if p.level == "error"] == []
+
+
+def test_new_postmortem_and_update_accept_unknown_times(repo: Path) -> None:
+    declare(repo)
+    path = repo / "content" / "incidents" / f"{INC}.md"
+    text = path.read_text(encoding="utf-8")
+    lines = [("detected_at: unknown" if line.startswith("detected_at:") else line) for line in text.split("\n")]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    ok("update", INC, "--status", "identified", "-m", "Found it.", "--now", T_LATER, "--root", str(repo))
+    ok("new", "postmortem", INC, "--now", T_LATER, "--root", str(repo))
+    written = (repo / "content" / "postmortems" / f"{INC}.md").read_text(encoding="utf-8")
+    assert "Detected" not in written and "Found it." in written

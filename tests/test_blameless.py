@@ -85,7 +85,7 @@ def test_problems_are_warnings_with_phrase_specific_hints() -> None:
 
 def test_matching_is_case_insensitive_and_whole_word() -> None:
     assert codes("HUMAN ERROR caused it") == ["B002"]
-    assert codes("We SHOULD HAVE a second region.") == ["B001"]
+    assert codes("We SHOULD HAVE HAD a second region.") == ["B001"]
     assert codes("The carelessness was everyone's.") == ["B003"]
     # Whole words only: these contain the letters but not the words.
     assert codes("The justification was simplyfied; a lazybones cron; blameless review; blame-free.") == []
@@ -137,7 +137,7 @@ Text after: human error.
 
 
 def test_the_disable_comment_itself_is_not_linted() -> None:
-    body = "<!-- blameless-disable B002 --> the rest says should have\n"
+    body = "<!-- blameless-disable B002 --> the rest says should have known\n"
     assert lint(body, disabled=disabled_rules(body)) == [
         (1, "B001", 'counterfactual: "should have" judges the past with what is known now'),
     ]
@@ -265,3 +265,71 @@ def test_arbitrary_text_never_raises(texts: list[tuple[int, str]], disabled: set
 def test_disabled_rules_never_raises(body: str) -> None:
     assert disabled_rules(body) <= RULE_IDS
     assert disabled_rules(f"{body}<!-- blameless-disable -->") == set(RULE_IDS)
+
+
+# ------------------------------------------------------------------ precision on real prose (issue: real histories)
+
+
+@pytest.mark.parametrize("text", [
+    "Prometheus fails to start after the upgrade.",
+    "At 14:02 all inbound traffic failed to reach the load balancer.",
+    "Each repository should have clear rules for who may merge.",
+    "Failed to mark memory page as executable",
+    "The disk failed to mount on the replacement host.",
+    "Renovate pushed a new version of the base image.",
+])
+def test_system_subjects_forward_looking_should_and_output_are_not_blame(text: str) -> None:
+    assert codes(text) == []
+    for wrapped in (f"```\n{text}\n```", f"`{text}`", f"> {text}", f"The log said \"{text}\" twice.",
+                    f"Intro.\n\n    {text}"):
+        assert codes(wrapped) == [], wrapped
+
+
+@pytest.mark.parametrize("text, code, phrase", [
+    ("Human error in not knowing the flag was still on.", "B002", "Human error"),
+    ("Be more careful to test the rollback.", "B005", "Be more careful"),
+    ("John broke prod by mistake.", "B004", "John broke"),
+    ("John broke prod by mistake.", "B003", "by mistake"),
+    ("The flag was flipped by mistake.", "B003", "by mistake"),
+    ("john pushed the change during the freeze.", "B004", "john pushed"),
+    ("The intern pushed a bad config.", "B004", "The intern pushed a bad"),
+    ("We failed to notice the disk filling up.", "B001", "failed to"),
+    ("The deploy failed to notice the lock.", "B001", "failed to"),
+])
+def test_real_hits_are_kept(text: str, code: str, phrase: str) -> None:
+    assert (code, phrase) in [(c, m.split('"')[1]) for _, c, m in lint(text)]
+
+
+def test_action_item_titles_are_linted(tmp_path: Path) -> None:
+    (tmp_path / "site_config.yml").write_text(
+        "site: {name: T, url: https://t.example/, timezone: UTC}\n"
+        "services:\n  - {id: api, name: API, group: Core}\n"
+        "postmortems: {required_headings: []}\n", encoding="utf-8")
+    pm = tmp_path / "content" / "postmortems"
+    pm.mkdir(parents=True)
+    (pm / "2026-03-14-x.md").write_text(
+        "---\ntitle: X\nstatus: draft\nvisibility: public\nauthors: [sre]\nstarted_at: 2026-03-14T09:00:00Z\n"
+        "summary: The queue filled up.\ncontributing_factors:\n  - The queue had no limit.\n"
+        "action_items:\n"
+        "  - {title: Be more careful with queue sizes, type: prevent, owner: sre, due: 2026-04-01, status: open}\n"
+        "---\nBody.\n", encoding="utf-8")
+    _, problems = check_repository(tmp_path, datetime.fromisoformat("2026-03-15T00:00:00+00:00"))
+    assert [(p.line, p.code) for p in problems if p.code.startswith("B")] == [(11, "B005")]
+
+
+def test_precision_on_real_published_postmortems() -> None:
+    """tests/fixtures/blameless/real_excerpts.yml: excerpts of published post-mortems, judged by a person."""
+    import yaml
+
+    path = Path(__file__).resolve().parent / "fixtures" / "blameless" / "real_excerpts.yml"
+    excerpts = yaml.safe_load(path.read_text(encoding="utf-8"))
+    findings = right = 0
+    for ex in excerpts:
+        got = [p.code for p in lint_blameless("pm.md", [(1, ex["text"])], set())]
+        findings += len(got)
+        right += sum(1 for code in got if code in ex["judged"])
+        assert set(ex["judged"]) <= set(got), ex  # every real hit is kept
+        if not ex.get("known_wrong"):
+            assert set(got) <= set(ex["judged"]), ex  # no new wrong finding
+    assert findings >= 15
+    assert right / findings >= 0.8, (right, findings)

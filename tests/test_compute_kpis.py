@@ -175,7 +175,8 @@ def test_response_target_compliance():
     ]
     targets = compute_kpis(model(config(SERVICES), incidents), NOW)["response_targets"]
     assert targets["SEV-1"] == {
-        "target": "1 h", "target_seconds": 3600.0, "n": 3, "met": 1, "missed": 2, "pending": 0, "share_met": 1 / 3
+        "target": "1 h", "target_seconds": 3600.0, "n": 3, "met": 1, "missed": 2, "pending": 0, "unknown": 0,
+            "share_met": 1 / 3
     }
     assert targets["SEV-4"]["target"] == "next business day"
     assert (targets["SEV-4"]["met"], targets["SEV-4"]["missed"]) == (1, 1)

@@ -8,6 +8,7 @@ own and count the untouched minutes before the history by arithmetic.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -59,6 +60,17 @@ def histories(draw):
         if not is_open:
             resolved = at(start + length)
             ups.append(update(resolved, "resolved"))
+            # Reopened: an update after the resolution, then perhaps a second resolution.
+            # resolved_at is the last resolution; mitigated_at (the first span's) is dropped.
+            if draw(st.booleans()):
+                reopen = start + length + draw(st.integers(0, 600))
+                ups.append(update(at(reopen), draw(st.sampled_from(("investigating", "identified", "monitoring"))),
+                                  services=impacts(IMPACT_WORDS) if draw(st.booleans()) else None))
+                mitigated = None
+                resolved = None
+                if draw(st.booleans()):
+                    resolved = at(reopen + draw(st.integers(0, 900)))
+                    ups.append(update(resolved, "resolved"))
         incidents.append(
             incident(f"i{n}", impacts(), at(start), mitigated=mitigated, resolved=resolved, updates=ups)
         )
@@ -70,6 +82,10 @@ def histories(draw):
         ups = []
         if draw(st.booleans()):
             ups.append(update(at(start + draw(st.integers(-60, 60))), "in_progress"))
+        if ups and draw(st.booleans()):  # the planned end moves (an extension, or earlier)
+            moved = replace(ups[0], scheduled_end=at(end + draw(st.integers(-30, 300))))
+            if moved.scheduled_end > moved.at:
+                ups[0] = moved
         if draw(st.booleans()):
             ups.append(update(at(end + draw(st.integers(-60, 120))), "completed"))
         ups.sort(key=lambda u: u.at)
@@ -107,6 +123,9 @@ def oracle_maintenance(item) -> tuple[int, int] | None:
     if item.cancelled:
         return None
     start, end = item.scheduled_start, item.scheduled_end
+    for u in item.updates:  # an update's scheduled_end moves the planned end
+        if u.scheduled_end is not None:
+            end = u.scheduled_end
     progress = [u.at for u in item.updates if u.status == "in_progress"]
     done = [u.at for u in item.updates if u.status == "completed"]
     if progress:
@@ -116,12 +135,22 @@ def oracle_maintenance(item) -> tuple[int, int] | None:
     return minute(start), minute(end)
 
 
+def open_during(inc, t: int) -> bool:
+    """Minute t is not in a gap between a resolution and the update that reopened the incident."""
+    state_open = True
+    for u in inc.updates:
+        if minute(u.at) > t:
+            break
+        state_open = u.status != "resolved"
+    return state_open or minute(inc.started_at) > t
+
+
 def impact_at(inc, t: int, now: int) -> dict[str, str]:
     """The incident's impact per service during minute t."""
     start = minute(inc.started_at)
     end = inc.mitigated_at or inc.resolved_at
     end_minute = minute(end) if end is not None else now
-    if not (start <= t < end_minute):
+    if not (start <= t < end_minute) or not open_during(inc, t):
         return {}
     current = dict(inc.services)
     for u in inc.updates:
@@ -245,7 +274,9 @@ def oracle_status(mdl, now: datetime) -> dict[str, str]:
         for item in mdl.maintenance:
             span = oracle_maintenance(item)
             explicit = [u.status for u in item.updates if u.at <= now]
-            if explicit and explicit[-1] in ("in_progress", "verifying", "completed"):
+            if span is not None and minute(now) >= span[1]:
+                active = False  # past its (moved) planned end, or completed: over either way
+            elif explicit and explicit[-1] in ("in_progress", "verifying", "completed"):
                 active = explicit[-1] != "completed"
             else:
                 active = span is not None and span[0] <= minute(now) < span[1]

@@ -15,6 +15,7 @@ from lxml import etree
 
 from generator.site import urls
 from generator.site.feeds import FEED_LIMIT, render_feeds
+from generator.site.markdown import render_short_markdown
 from generator.site.visibility import xml_safe
 from tests.site_factories import make_ctx, make_incident, make_model, sample_model, ts, upd
 
@@ -238,7 +239,9 @@ def test_any_text_survives_the_round_trip(title, message):
     assert entry.findtext(f"{ATOM}title") == xml_safe(title)
     # The content is HTML: one more level of escaping, which an HTML parser undoes.
     html = entry.findtext(f"{ATOM}content")
-    assert xml_safe(message) in lxml.html.fromstring(f"<div>{html}</div>").text_content()
+    # Messages are Markdown: the feed carries the same sanitised HTML as the incident's page.
+    assert xml_safe(str(render_short_markdown(message))) in html
+    lxml.html.fromstring(f"<div>{html}</div>")  # and it parses
     rss = etree.fromstring(out["feeds/incidents.rss"])
     assert rss.findtext("./channel/item/title") == xml_safe(title)
     assert parse(out["feeds/incidents.rss"]).bozo == 0
@@ -280,12 +283,13 @@ def test_rss_description_shows_user_markup_as_text_and_loads_nothing():
                         started="2026-11-26T10:00:00Z", updates=[upd("2026-11-26T10:00:00Z", "investigating", hostile)])
     feeds = render_feeds(make_ctx(make_model([inc])))
     entry = parse(feeds["feeds/incidents.rss"]).entries[0]
-    assert "<img" not in entry.summary and "tracker.example/p.png&gt;" in entry.summary
-    assert "Looking into it &lt;img src=https://tracker.example/p.png&gt; &amp; more" in entry.summary
+    # Update messages are Markdown, sanitised: the image is dropped (nothing loads), the words stay.
+    assert "<img" not in entry.summary and "tracker.example/p.png" not in entry.summary
+    assert "Looking into it  &amp; more" in entry.summary
     # The raw XML: the description's text is HTML without an <img> element (no image loads).
     item = etree.fromstring(feeds["feeds/incidents.rss"]).find("./channel/item")
     description = lxml.html.fromstring(item.findtext("description"))
-    assert description.xpath("//img") == [] and "<img src=https://tracker.example/p.png>" in description.text_content()
+    assert description.xpath("//img") == [] and "Looking into it  & more" in description.text_content()
     assert item.findtext("title") == "Tracker <img src=https://tracker.example/t.png>"  # RSS titles are plain text
     # Atom keeps a plain-text summary and the HTML content.
     atom = parse(feeds["feeds/incidents.atom"]).entries[0]

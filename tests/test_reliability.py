@@ -267,6 +267,7 @@ def test_one_run_reports_every_problem_of_a_file_with_many(tmp_path: Path) -> No
         ("B002", 7),   # human error, in the summary
         ("B001", 9),   # should have, in a contributing factor
         ("B003", 18),  # careless, in the body
+        ("B005", 11),  # be more careful, in an action item's title
     }
 
 

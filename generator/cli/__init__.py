@@ -25,7 +25,7 @@ def _register() -> None:
     # Imported for their side effect of adding commands to ``main``.
     import importlib
 
-    for name in ("validate", "author", "numbers", "site", "repo", "notify"):
+    for name in ("validate", "author", "numbers", "site", "repo", "notify", "importer"):
         try:
             importlib.import_module(f"generator.cli.{name}")
         except ModuleNotFoundError as exc:  # a command module not written yet

@@ -54,12 +54,27 @@ def _seconds(start: datetime | None, end: datetime | None, now: datetime) -> flo
 def incident_durations(incident: Incident, now: datetime) -> dict[str, float | None]:
     """The four durations of one incident in seconds; None where not (yet) known at ``now``."""
     mitigated = incident.mitigated_at if incident.mitigated_at is not None else incident.resolved_at
+    if incident.duration_unknown:  # a placeholder resolution time: the durations are unknown, never 0 s
+        mitigated = None
+    resolved = None if incident.duration_unknown else incident.resolved_at
     return {
         "time_to_detect": _seconds(incident.started_at, incident.detected_at, now),
         "time_to_acknowledge": _seconds(incident.detected_at, incident.acknowledged_at, now),
         "time_to_mitigate": _seconds(incident.started_at, mitigated, now),
-        "time_to_resolve": _seconds(incident.detected_at, incident.resolved_at, now),
+        "time_to_resolve": _seconds(incident.detected_at, resolved, now),
     }
+
+
+def unknown_metrics(incident: Incident) -> tuple[str, ...]:
+    """The metrics this incident leaves out because a time is declared unknown (not merely still open)."""
+    out = []
+    if "detected_at" in incident.unknown_times:
+        out += ["time_to_detect", "time_to_acknowledge", "time_to_resolve"]
+    if "acknowledged_at" in incident.unknown_times:
+        out.append("time_to_acknowledge")
+    if incident.duration_unknown:
+        out += ["time_to_mitigate", "time_to_resolve"]
+    return tuple(m for m in METRICS if m in out)
 
 
 def _resolved_by(incident: Incident, now: datetime) -> bool:
@@ -74,6 +89,8 @@ def _figure(incidents: Sequence[Incident], durations: dict[str, dict[str, float 
     for metric in METRICS:
         values = [d for i in incidents if (d := durations[i.id][metric]) is not None]
         fig[metric] = summarize(values)
+    # Left out because a time is unknown (imported history): shown next to each metric's n.
+    fig["unknown"] = {metric: sum(1 for i in incidents if metric in unknown_metrics(i)) for metric in METRICS}
     customers = sum(1 for i in incidents if i.detection == "customer_report")
     fig["customer_reported"] = {
         "n": len(incidents),
@@ -109,9 +126,12 @@ def _response_targets(model: Model, incidents: Sequence[Incident], now: datetime
             target = target_text(level.response_target)
         else:
             target = None
-        met = missed = pending = 0
+        met = missed = pending = unknown = 0
         for inc in incidents:
             if inc.max_severity != sev_id or target is None:
+                continue
+            if inc.detected_at is None or "acknowledged_at" in inc.unknown_times:
+                unknown += 1  # neither met nor missed: nobody knows
                 continue
             ack = inc.acknowledged_at if inc.acknowledged_at is not None and inc.acknowledged_at <= now else None
             if level.next_business_day:
@@ -135,6 +155,7 @@ def _response_targets(model: Model, incidents: Sequence[Incident], now: datetime
             "met": met,
             "missed": missed,
             "pending": pending,
+            "unknown": unknown,
             "share_met": met / n if n else None,
         }
     return out

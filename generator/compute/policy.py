@@ -53,8 +53,8 @@ def postmortem_triggers(incident: Incident, config: Config, now: datetime | None
         out.append(("severity", f"severity {severity} is in postmortems.required_for"))
     if incident.novel:
         out.append(("novel", "a novel failure mode (novel: true)"))
-    detect = incident.detected_at - incident.started_at
-    if detect > policy.late_detection:
+    detect = incident.detected_at - incident.started_at if incident.detected_at is not None else None
+    if detect is not None and detect > policy.late_detection:
         out.append(
             (
                 "late_detection",

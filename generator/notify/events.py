@@ -16,10 +16,9 @@ Ids, by kind (``<at>`` is the moment in RFC 3339 UTC):
 
 Two updates at the same moment get ``~2``, ``~3``... after the later ones' ids.
 
-Room to grow: the content model cannot yet reopen an incident (validation refuses updates
-after a resolved one) or move a window's planned end; ``reopened`` is already derived from
-an update that follows a resolved one, and a moved end would be
-``maintenance:<id>:extended:<new end>`` (kind ``maintenance.extended``), new with each move.
+An update after a resolved one reopens the incident (``reopened``). A maintenance update that
+moves the planned end (``scheduled_end:``) is a ``maintenance.updated`` event like any other
+update; a window with no completing update is ``completed`` at its (moved) planned end.
 """
 
 from __future__ import annotations

@@ -155,8 +155,8 @@ def _maintenance_view(event: Event, m: Maintenance, ctx: SiteContext, common: di
     u = m.updates[event.update] if event.update is not None else None
     if status is None:
         status = u.status if u is not None else "scheduled"
-    common = dict(common, window=f"{ctx.display_time(m.scheduled_start)} to {ctx.display_time(m.scheduled_end)}",
-                  planned_end=ctx.display_time(m.scheduled_end))
+    common = dict(common, window=f"{ctx.display_time(m.scheduled_start)} to {ctx.display_time(m.planned_end)}",
+                  planned_end=ctx.display_time(m.planned_end))
     facts = (Fact("Window", common["window"]),
              Fact("Services", _lines([ctx.service_name(sid) for sid in m.services])))
     return MessageView(**common, title=m.title, status=status, status_label=status_label(status),

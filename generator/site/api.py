@@ -9,6 +9,9 @@ Mapping choices (documented in docs/api.md):
 - component and update ids are our own stable ids (service id, ``<incident>-u<n>``);
 - ``impact`` is the worse of the incident's highest severity and its worst
   service impact; maintenance impact is always ``maintenance``;
+- ``impact`` is ``none`` when no service had customer impact (impact ``none``, or a notice);
+- ``shortlink`` is the original link of an imported item (``source.url``), else our page;
+- ``scheduled_until`` is the planned end as last moved by an update;
 - cancelled maintenance is left out (Statuspage has no such status; the ICS
   calendar carries the cancellation);
 - list endpoints hold the 50 most recent items, as Statuspage's do.
@@ -25,7 +28,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from generator.compute.status import overall_status, service_statuses, status_indicator
-from generator.model import COMPONENT_STATUSES, Incident, Maintenance, Service, Update, severity_rank
+from generator.model import COMPONENT_STATUSES, Incident, Maintenance, Service, Source, Update, severity_rank
 from generator.site import urls
 from generator.site.visibility import SiteContext
 from generator.timeparse import format_timestamp
@@ -49,6 +52,11 @@ def group_id(name: str) -> str:
     """Component id of a service group: ``group-<slug>`` (cannot clash with a service id's page)."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "group"
     return f"group-{slug}"
+
+
+def _shortlink(source: Source | None) -> str | None:
+    """An imported item keeps its original public link, as Statuspage's ``shortlink`` did."""
+    return source.url if source is not None and source.url else None
 
 
 def _ts(value: datetime | None) -> str | None:
@@ -223,6 +231,9 @@ class _Api:
         return out[::-1]
 
     def incident_impact(self, inc: Incident) -> str:
+        declared = set(inc.services.values()) | {w for u in inc.updates for w in u.services.values()}
+        if declared <= {"none", "operational"}:
+            return "none"  # a notice, or affected without customer impact: whatever the severity
         levels = [_SEVERITY_IMPACT.get(severity_rank(inc.max_severity), "none")]
         impacts = list(inc.services.values()) + [w for u in inc.updates for w in u.services.values()]
         levels += [_COMPONENT_IMPACT[w] for w in impacts if w in _COMPONENT_IMPACT]
@@ -242,7 +253,7 @@ class _Api:
             "monitoring_at": _ts(monitoring),
             "resolved_at": _ts(resolved),
             "impact": self.incident_impact(inc),
-            "shortlink": urls.absolute(self.ctx, urls.incident_url(inc.id)),
+            "shortlink": _shortlink(inc.source) or urls.absolute(self.ctx, urls.incident_url(inc.id)),
             "started_at": _ts(inc.started_at),
             "page_id": self.pid,
             "incident_updates": self._incident_updates(inc),
@@ -292,13 +303,13 @@ class _Api:
             "monitoring_at": _ts(verifying),
             "resolved_at": _ts(m.effective_end) if state == "completed" else None,
             "impact": "maintenance",
-            "shortlink": urls.absolute(self.ctx, urls.maintenance_url(m.id)),
+            "shortlink": _shortlink(m.source) or urls.absolute(self.ctx, urls.maintenance_url(m.id)),
             "started_at": _ts(m.effective_start),
             "page_id": self.pid,
             "incident_updates": self._maintenance_updates(m),
             "components": self._components_for(list(m.services)),
             "scheduled_for": _ts(m.scheduled_start),
-            "scheduled_until": _ts(m.scheduled_end),
+            "scheduled_until": _ts(m.planned_end),  # as last moved by an update
         }
 
     def maintenances(self, states: tuple[str, ...] | None = None, newest_first: bool = True) -> list[dict[str, Any]]:

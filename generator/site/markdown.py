@@ -35,7 +35,13 @@ _ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
     "code": {"class"},
 }
-_MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+# magiclink: a bare https://... or www. address becomes a link, as readers expect of a status page.
+# tilde: ~~struck~~ times ("~~17:00~~ 13:00"), without ~subscript~.
+_MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "pymdownx.magiclink", "pymdownx.tilde"]
+_EXTENSION_CONFIGS = {"pymdownx.tilde": {"subscript": False}}
+# Short texts (update messages, summaries, factors) keep their line breaks, as they showed before Markdown.
+_SHORT_EXTENSIONS = [*_MARKDOWN_EXTENSIONS, "nl2br"]
+_PARAGRAPH = re.compile(r"\A<p>(.*)</p>\Z", re.DOTALL)
 _H1 = re.compile(r"<(/?)h1>")
 
 _MARKDOWN = threading.local()
@@ -48,20 +54,41 @@ def render_markdown(text: str) -> Markup:
     return _render_markdown(text)
 
 
+def render_short_markdown(text: str) -> Markup:
+    """An update message, summary or contributing factor: Markdown with its line breaks kept."""
+    if not text.strip():
+        return Markup("")
+    return _render_markdown(text, short=True)
+
+
+def render_inline_markdown(text: str) -> Markup:
+    """One line of Markdown for a place inside a sentence or list item: no wrapping paragraph."""
+    html = str(render_short_markdown(text)).strip()
+    match = _PARAGRAPH.match(html)
+    if match and "<p>" not in match.group(1):
+        html = match.group(1)
+    return Markup(html)  # sanitised above; unwrapping a paragraph adds nothing
+
+
 @lru_cache(maxsize=32768)
-def _render_markdown(text: str) -> Markup:
+def _render_markdown(text: str, short: bool = False) -> Markup:
     # Pure, so remembered: a preview's rebuild, or the internal build after the public one,
-    # does not convert the same body again. One Markdown instance per thread, reset between
-    # texts (building one costs more than converting a short body).
-    md = getattr(_MARKDOWN, "md", None)
+    # does not convert the same body again. One Markdown instance per thread and kind, reset
+    # between texts (building one costs more than converting a short body).
+    attr = "short" if short else "md"
+    md = getattr(_MARKDOWN, attr, None)
     if md is None:
-        md = _MARKDOWN.md = md_lib.Markdown(extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+        md = md_lib.Markdown(extensions=_SHORT_EXTENSIONS if short else _MARKDOWN_EXTENSIONS,
+                             extension_configs=_EXTENSION_CONFIGS, output_format="html")
+        setattr(_MARKDOWN, attr, md)
     html = md.reset().convert(text)
     # Demote a body's "# Title" to h2: the page's own h1 is the title.
     html = _H1.sub(r"<\1h2>", html)
     cleaned = nh3.clean(
         html,
-        tags=_ALLOWED_TAGS,
+        # No images in short texts: an update goes into every feed entry, where an <img> would
+        # load (and track) for every reader.
+        tags=_ALLOWED_TAGS - {"img"} if short else _ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",

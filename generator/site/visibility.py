@@ -21,6 +21,7 @@ from generator.model import Incident, Maintenance, Model, Postmortem
 # Plain-text words for Statuspage statuses, for people (badges, feeds, calendars).
 STATUS_LABELS = {
     "operational": "Operational",
+    "none": "No customer impact",
     "degraded_performance": "Degraded performance",
     "partial_outage": "Partial outage",
     "major_outage": "Major outage",

@@ -48,9 +48,10 @@ def incident_rules(inc: Incident, now: datetime) -> list[Problem]:
         if u.at > now:
             out.append(Problem(inc.path, line, "E034", f"update {i + 1} at {format_timestamp(u.at)} is in the future of "
                                f"now ({format_timestamp(now)})", "post updates once they happen"))
-        if previous is not None and previous.status == "resolved":
-            out.append(Problem(inc.path, line, "E038", f"update {i + 1} comes after a resolved update",
-                               "a resolved incident takes no more updates: declare a new incident"))
+        if previous is not None and previous.status == "resolved" and u.status == "resolved":
+            out.append(Problem(inc.path, line, "E038", f"update {i + 1} resolves an incident that is already resolved",
+                               "to reopen it, give the update status investigating, identified or monitoring; "
+                               "otherwise merge the two updates"))
         if u.eta is not None and u.eta < u.at:
             out.append(Problem(inc.path, line, "E030", f"update {i + 1}: eta is before the update's own time",
                                "an eta is a future time"))
@@ -66,9 +67,20 @@ def incident_rules(inc: Incident, now: datetime) -> list[Problem]:
     elif last.status == "resolved" and inc.resolved_at is not None and last.at != inc.resolved_at:
         out.append(_p(inc, "resolved_at", "E036", f"resolved_at ({format_timestamp(inc.resolved_at)}) differs from the "
                       f"resolved update ({format_timestamp(last.at)})", "make them the same time"))
-    if inc.acknowledged_at is None and any(u.status != "investigating" for u in inc.updates):
+    reopen_at = [b.at for a, b in zip(inc.updates, inc.updates[1:], strict=False) if a.status == "resolved" and b.status != "resolved"]
+    if reopen_at and inc.mitigated_at is not None and inc.mitigated_at < reopen_at[-1]:
+        out.append(_p(inc, "mitigated_at", "E030", f"mitigated_at ({format_timestamp(inc.mitigated_at)}) is before the "
+                      f"update that reopened the incident ({format_timestamp(reopen_at[-1])})",
+                      "after a reopening, mitigated_at is when the impact of the reopened incident ended: move it, "
+                      "or remove it"))
+    if inc.duration_unknown and inc.resolved_at is None:
+        out.append(_p(inc, "duration_unknown", "E035", "duration_unknown is set but the incident is not resolved",
+                      "remove duration_unknown: an open incident's duration is counted up to now"))
+    if (inc.acknowledged_at is None and "acknowledged_at" not in inc.unknown_times
+            and any(u.status != "investigating" for u in inc.updates)):
         out.append(_p(inc, "updates", "E037", "acknowledged_at is missing but an update is past investigating",
-                      "add 'acknowledged_at:' with the time a responder took it on"))
+                      "add 'acknowledged_at:' with the time a responder took it on, or "
+                      "'acknowledged_at: unknown' when no record says"))
     return out
 
 
@@ -86,8 +98,18 @@ def maintenance_rules(mw: Maintenance, now: datetime) -> list[Problem]:
         if u.at > now:
             out.append(Problem(mw.path, line, "E034", f"update {i + 1} at {format_timestamp(u.at)} is in the future "
                                f"of now ({format_timestamp(now)})", "post updates once they happen"))
+        if u.scheduled_end is not None and u.scheduled_end <= mw.effective_start:
+            out.append(Problem(mw.path, line, "E039", f"update {i + 1} moves the planned end to "
+                               f"{format_timestamp(u.scheduled_end)}, not after the window's start",
+                               "scheduled_end on an update is the new planned end: after the start"))
         previous = u
     if mw.effective_end <= mw.effective_start and mw.scheduled_end > mw.scheduled_start:
-        out.append(_p(mw, "updates", "E039", "the completed update comes before the in_progress one",
-                      "check the update times"))
+        if any(u.status == "completed" for u in mw.updates):
+            out.append(_p(mw, "updates", "E039", "the completed update comes before the in_progress one",
+                          "check the update times"))
+        else:
+            out.append(_p(mw, "updates", "E039", f"work started after the planned end "
+                          f"({format_timestamp(mw.planned_end)}), and no update moves or completes it",
+                          "add 'scheduled_end:' with the new planned end to the in_progress update, or a completed "
+                          "update"))
     return out

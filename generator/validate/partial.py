@@ -65,16 +65,21 @@ def _services(part: Partial, model: Model) -> list[Problem]:
     return out
 
 
+def _time(value: object) -> datetime | None:
+    """A converted time, or None for an absent one or one declared ``unknown``."""
+    return value if isinstance(value, datetime) else None
+
+
 def _incident(part: Partial, now: datetime) -> list[Problem]:
     out: list[Problem] = []
     v, line = part.values, part.lines.get
     for early, late in TIME_PAIRS:
-        a, b = v.get(early), v.get(late)
+        a, b = _time(v.get(early)), _time(v.get(late))
         if a is not None and b is not None and a > b:
             out.append(Problem(part.path, line(late, 1), "E030", f"{late} ({format_timestamp(b)}) is before {early} "
                                f"({format_timestamp(a)})", f"{early} <= {late} must hold: fix whichever is wrong"))
     for name in ("started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at"):
-        value = v.get(name)
+        value = _time(v.get(name))
         if value is not None and value > now:
             out.append(Problem(part.path, line(name, 1), "E034", f"{name} ({format_timestamp(value)}) is in the future "
                                f"of now ({format_timestamp(now)})", "use the time it actually happened"))
@@ -138,5 +143,8 @@ def _postmortem(part: Partial, model: Model, now: datetime) -> list[Problem]:
         texts.append((line("summary", 1), v["summary"]))
     for i, factor in enumerate(v.get("contributing_factors") or ()):
         texts.append((line(f"contributing_factors[{i + 1}]", line("contributing_factors", 1)), factor))
+    for update in v.get("action_items") or []:  # titles are prose too
+        if update is not None and isinstance(update[0].get("title"), str):
+            texts.append((update[1].line, update[0]["title"]))
     out.extend(lint_blameless(part.path, texts, disabled_rules(part.body)))
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from generator.compute.policy import postmortem_required
@@ -110,7 +110,30 @@ def postmortem_rules(pm: Postmortem, model: Model, now: datetime) -> list[Proble
                            "list at least one contributing factor"))
     if not pm.authors:
         out.append(Problem(pm.path, line("authors", 1), "E010", "authors is empty", "list at least one author"))
-    for item in pm.action_items:
+    if not pm.incidents:
+        if pm.started_at is None and "started_at" not in pm.lines:
+            out.append(Problem(pm.path, line("incidents", line("title", 1)), "E044",
+                               "a post-mortem with no incidents needs started_at", "add 'started_at:' with when the "
+                               "event began, or name the incident ids it covers under 'incidents:'"))
+    if pm.started_at is not None and pm.ended_at is not None and pm.ended_at < pm.started_at:
+        out.append(Problem(pm.path, line("ended_at", 1), "E044", f"ended_at ({format_timestamp(pm.ended_at)}) is "
+                           f"before started_at ({format_timestamp(pm.started_at)})", "fix whichever is wrong"))
+    structured = model.config.postmortems.action_items == "structured"
+    for idx, item in enumerate(pm.action_items):
+        if structured and item.free_text:
+            out.append(Problem(pm.path, item.line, "E056", f"action item '{item.title[:60]}' is plain text, but "
+                               "postmortems.action_items is structured", "write it as '- title: ...' with type, owner, "
+                               "due and status, or set 'postmortems: {action_items: free_text}' in site_config.yml"))
+        elif structured:
+            # A field that is there but broken has its own error already.
+            missing = [k for k in ("type", "owner", "due", "status") if getattr(item, k) is None
+                       and f"action_items[{idx + 1}].{k}" not in pm.lines]
+            if missing:
+                out.append(Problem(pm.path, item.line, "E010", f"action item '{item.title[:60]}' lacks "
+                                   f"{', '.join(missing)}", "add them, or set 'postmortems: {action_items: "
+                                   "free_text}' in site_config.yml to make them optional"))
+        if item.free_text:
+            continue  # prose as written: no verb-first rule for imported or free-text items
         if not is_verb_first(item.title):
             out.append(Problem(pm.path, item.line, "E052", f"action item '{item.title}' does not start with a verb",
                                "start with what will be done, e.g. 'Add an alert for ...'"))
@@ -123,18 +146,31 @@ def postmortem_rules(pm: Postmortem, model: Model, now: datetime) -> list[Proble
     texts.append((line("summary", 1), pm.summary))
     for i, factor in enumerate(pm.contributing_factors):
         texts.append((line(f"contributing_factors[{i + 1}]", line("contributing_factors", 1)), factor))
+    texts.extend((item.line, item.title) for item in pm.action_items if item.line)  # titles are prose too
     out.extend(lint_blameless(pm.path, texts, disabled_rules(pm.body)))
     out.extend(scaffold_leftovers(pm))
     return out
+
+
+def _event_day(pm: Postmortem, model: Model, tz: ZoneInfo) -> date | None:
+    """The local day the post-mortem's event began: its first incident's start, else its own started_at."""
+    starts = [inc.started_at for iid in pm.incidents if (inc := model.incident(iid)) is not None]
+    if pm.started_at is not None:
+        starts.append(pm.started_at)
+    return min(starts).astimezone(tz).date() if starts else None
 
 
 def policy_rules(model: Model, now: datetime) -> list[Problem]:
     """Required post-mortems that are missing or late, and overdue action items (warnings)."""
     out: list[Problem] = []
     config = model.config
+    since = config.postmortems.policy_since
+    tz = ZoneInfo(config.site.timezone)
     for inc in model.incidents:
         if inc.resolved_at is None:
             continue
+        if since is not None and inc.resolved_at.astimezone(tz).date() < since:
+            continue  # history from before the policy: no post-mortem was ever due
         reasons = postmortem_required(inc, config)
         if not reasons:
             continue
@@ -159,6 +195,9 @@ def policy_rules(model: Model, now: datetime) -> list[Problem]:
                 f"run 'statuspress new postmortem {inc.id}'" if not where else "finish and publish it", "warning"))
     today = now.astimezone(ZoneInfo(config.site.timezone)).date()
     for pm in model.postmortems:
+        day = _event_day(pm, model, tz) if since is not None else None
+        if since is not None and day is not None and day < since:
+            continue
         for item in pm.action_items:
             if item.is_overdue(today):
                 out.append(Problem(pm.path, item.line, "W061", f"action item '{item.title}' was due {item.due} and is "

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from generator.model import Incident, Maintenance, Postmortem
 from generator.site import urls
-from generator.site.views.shared import Link, Time, UpdateView, text_lines, time_of, timeline
+from generator.site.markdown import render_short_markdown
+from generator.site.views.shared import Link, Time, UpdateView, time_of, timeline
 from generator.site.visibility import SiteContext, status_label
 
 
@@ -61,7 +64,7 @@ def maintenance_entry_view(ctx: SiteContext, m: Maintenance) -> MaintenanceEntry
     return MaintenanceEntry(
         cancelled=m.cancelled,
         scheduled_start=time_of(ctx, m.scheduled_start),
-        scheduled_end=time_of(ctx, m.scheduled_end),
+        scheduled_end=time_of(ctx, m.planned_end),
         affected=", ".join(f"{ctx.service_name(sid)} ({status_label(word)})" for sid, word in m.services.items()),
         updates=timeline(ctx, m.updates, show_eta=False),
     )
@@ -69,7 +72,7 @@ def maintenance_entry_view(ctx: SiteContext, m: Maintenance) -> MaintenanceEntry
 
 @dataclass(frozen=True)
 class PostmortemEntry:
-    summary: tuple[str, ...]  # lines, as written
+    summary: Markup  # sanitised Markdown, as on the post-mortem's page
     incidents: tuple[Link, ...]  # absolute links
 
 
@@ -78,4 +81,4 @@ def postmortem_entry_view(ctx: SiteContext, pm: Postmortem) -> PostmortemEntry:
     for iid in pm.incidents:
         inc = ctx.model.incident(iid)
         links.append(Link(inc.title if inc is not None else iid, urls.absolute(ctx, urls.incident_url(iid))))
-    return PostmortemEntry(text_lines(pm.summary), tuple(links))
+    return PostmortemEntry(render_short_markdown(pm.summary), tuple(links))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.compute.status import is_open_at
-from generator.model import Incident
+from generator.model import Incident, Source
 from generator.site import urls
 from generator.site.markdown import render_markdown
 from generator.site.urls import feed_links
@@ -58,8 +58,9 @@ class IncidentView:
     severity: str
     severity_note: str  # "(highest reached; declared as SEV-2)" or ""
     started: Time
-    detected: Time
+    detected: Time | None  # None: unknown
     acknowledged: Time | None
+    acknowledged_unknown: bool
     mitigated: Time | None
     resolved: Time | None
     duration: str  # "2 h 5 min", "Ongoing for 1 h"
@@ -71,6 +72,16 @@ class IncidentView:
     timezone: str
     updates: tuple[UpdateView, ...]  # newest first
     internal: InternalDetails | None
+    source: Link | None = None  # the original page of an imported incident
+    reopened: bool = False
+
+
+def source_link(source: Source | None) -> Link | None:
+    """``Originally published on Statuspage``: the imported item's original page, when it has one."""
+    if source is None or not source.url:
+        return None
+    name = {"statuspage": "Statuspage", "cstate": "cState"}.get(source.system, "the original status page")
+    return Link(f"Originally published on {name}", source.url)
 
 
 def incident_view(facts: Facts, inc: Incident) -> IncidentView:
@@ -96,8 +107,9 @@ def incident_view(facts: Facts, inc: Incident) -> IncidentView:
         severity=ctx.severity_text(inc.max_severity),
         severity_note=(f"(highest reached; declared as {inc.severity})" if inc.max_severity != inc.severity else ""),
         started=time_of(ctx, inc.started_at),
-        detected=time_of(ctx, inc.detected_at),
+        detected=time_of(ctx, inc.detected_at) if inc.detected_at is not None else None,
         acknowledged=time_of(ctx, inc.acknowledged_at) if inc.acknowledged_at is not None else None,
+        acknowledged_unknown="acknowledged_at" in inc.unknown_times,
         mitigated=time_of(ctx, inc.mitigated_at) if inc.mitigated_at is not None else None,
         resolved=time_of(ctx, inc.resolved_at) if inc.resolved_at is not None and not open_now else None,
         duration=incident_duration(ctx, inc).capitalize(),
@@ -114,4 +126,6 @@ def incident_view(facts: Facts, inc: Incident) -> IncidentView:
         timezone=ctx.model.config.site.timezone,
         updates=timeline(ctx, inc.updates, show_eta=open_now),
         internal=internal,
+        source=source_link(inc.source),
+        reopened=inc.reopened,
     )

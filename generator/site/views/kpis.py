@@ -100,9 +100,17 @@ def kpis_view(facts: Facts) -> KpisView:
     method = k.get("method", {})
     names = tuple(label for _, label, _ in METRICS)
 
-    overall = Table("Overall KPIs", ("Measure", "Median", "90th percentile"), tuple(
-        (Cell(label, how, below=True), stat_cell(k["overall"][metric]), stat_cell(k["overall"][metric], "p90"))
-        for metric, label, how in METRICS))
+    unknown = k["overall"].get("unknown", {})
+    if any(unknown.values()):
+        # Imported history: incidents whose time is declared unknown are left out, and counted here.
+        overall = Table("Overall KPIs", ("Measure", "Median", "90th percentile", "Left out: time unknown"), tuple(
+            (Cell(label, how, below=True), stat_cell(k["overall"][metric]), stat_cell(k["overall"][metric], "p90"),
+             Cell(f"unknown: {unknown.get(metric, 0)}"))
+            for metric, label, how in METRICS))
+    else:
+        overall = Table("Overall KPIs", ("Measure", "Median", "90th percentile"), tuple(
+            (Cell(label, how, below=True), stat_cell(k["overall"][metric]), stat_cell(k["overall"][metric], "p90"))
+            for metric, label, how in METRICS))
     overall_means = Table("Overall means", ("Measure", "Mean"), tuple(
         (Cell(label), mean_cell(k["overall"][metric])) for metric, label, _ in METRICS))
 
@@ -146,10 +154,19 @@ def kpis_view(facts: Facts) -> KpisView:
         change_table = Table("Quarter on quarter", ("Quarters", "Measure", "Median before", "Median after", "Verdict"),
                              tuple(rows))
 
-    targets = Table("Response targets", ("Severity", "Target (acknowledge)", "Met", "Missed", "Pending", "Share met"), tuple(
-        (Cell(ctx.severity_text(sev)), Cell(r["target"] or "none"), Cell(str(r["met"])), Cell(str(r["missed"])),
-         Cell(str(r["pending"])), Cell(format_share(r["share_met"]), f"(n={int(r['n'])})"))
-        for sev, r in k.get("response_targets", {}).items()))
+    response = k.get("response_targets", {})
+    if any(r.get("unknown") for r in response.values()):
+        targets = Table("Response targets", ("Severity", "Target (acknowledge)", "Met", "Missed", "Pending",
+                                             "Unknown", "Share met"), tuple(
+            (Cell(ctx.severity_text(sev)), Cell(r["target"] or "none"), Cell(str(r["met"])), Cell(str(r["missed"])),
+             Cell(str(r["pending"])), Cell(str(r["unknown"])), Cell(format_share(r["share_met"]), f"(n={int(r['n'])})"))
+            for sev, r in response.items()))
+    else:
+        targets = Table("Response targets", ("Severity", "Target (acknowledge)", "Met", "Missed", "Pending",
+                                             "Share met"), tuple(
+            (Cell(ctx.severity_text(sev)), Cell(r["target"] or "none"), Cell(str(r["met"])), Cell(str(r["missed"])),
+             Cell(str(r["pending"])), Cell(format_share(r["share_met"]), f"(n={int(r['n'])})"))
+            for sev, r in response.items()))
     cust = k["overall"]["customer_reported"]
     pm = k.get("postmortems", {})
     ai = k.get("action_items", {})

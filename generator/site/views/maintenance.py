@@ -17,15 +17,33 @@ from generator.site.views.shared import (
     MaintenanceCard,
     PageInfo,
     Span,
+    Time,
     UpdateView,
     maintenance_affected,
     maintenance_card,
     maintenance_item,
     rel,
     span_of,
+    time_of,
     timeline,
 )
-from generator.site.visibility import status_label
+from generator.site.visibility import SiteContext, status_label
+
+
+@dataclass(frozen=True)
+class Extension:
+    """"Extended to 20:30, planned 16:30": the planned end as moved by updates, and the original."""
+
+    word: str  # "Extended to" | "Moved to"
+    end: Time
+    planned: Time
+
+
+def extension_of(ctx: SiteContext, m: Maintenance) -> Extension | None:
+    if not m.extended or m.cancelled:
+        return None
+    word = "Extended to" if m.planned_end > m.scheduled_end else "Moved to"
+    return Extension(word, time_of(ctx, m.planned_end), time_of(ctx, m.scheduled_end))
 
 
 @dataclass(frozen=True)
@@ -39,6 +57,7 @@ class MaintenanceView:
     affected: tuple[Affected, ...]
     body: Markup
     updates: tuple[UpdateView, ...]  # newest first; none from the future
+    extension: Extension | None = None  # an update moved the planned end
 
 
 def maintenance_view(facts: Facts, m: Maintenance) -> MaintenanceView:
@@ -55,6 +74,7 @@ def maintenance_view(facts: Facts, m: Maintenance) -> MaintenanceView:
         state_text=status_label(state),
         scheduled=span_of(ctx, m.scheduled_start, m.scheduled_end),
         actual=span_of(ctx, m.effective_start, m.effective_end) if moved else None,
+        extension=extension_of(ctx, m),
         affected=maintenance_affected(ctx, url, m),
         body=render_markdown(m.body),
         updates=timeline(ctx, [u for u in m.updates if u.at <= ctx.now], show_eta=False),

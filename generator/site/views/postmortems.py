@@ -11,16 +11,19 @@ from markupsafe import Markup
 from generator.compute.localtime import local_date
 from generator.model import Postmortem
 from generator.site import urls
-from generator.site.markdown import render_markdown
+from generator.site.markdown import render_inline_markdown, render_markdown, render_short_markdown
+from generator.site.views.incident import source_link
 from generator.site.views.shared import (
     Facts,
     Link,
     PageInfo,
+    Span,
     Time,
     date_text,
     incident_link,
     postmortem_marks,
     rel,
+    span_of,
     time_of,
 )
 from generator.site.visibility import SiteContext, status_label
@@ -53,16 +56,19 @@ class PostmortemView:
     title: str
     labels: tuple[str, ...]
     notice: str  # "draft and internal" when not public, else ""
-    summary: str
+    summary: Markup  # sanitised Markdown
     status_text: str
     published: Time | None
     authors: str
     review_meeting: str
     follow_up_review: str
     incidents: tuple[Link, ...]
-    factors: tuple[str, ...]
+    factors: tuple[Markup, ...]  # sanitised inline Markdown
     actions: tuple[ActionItemRow, ...]
     parts: tuple[BodyPart, ...]
+    event: Span | None = None  # a post-mortem without incidents: when the event happened
+    event_start: Time | None = None  # ... when only its start is known
+    source: Link | None = None  # the original page of an imported post-mortem
 
 
 def split_section(body: str, heading: str) -> tuple[str, str] | None:
@@ -89,13 +95,15 @@ def action_rows(ctx: SiteContext, pm: Postmortem) -> tuple[ActionItemRow, ...]:
     rows = []
     for item in pm.action_items:
         tracker = item.tracker if item.tracker and re.match(r"^https?://", item.tracker) else ""
+        # Free-text items (postmortems.action_items: free_text) may leave any of these unrecorded: "-".
+        state = "-" if item.status is None else "Won't do" if item.status == "wont_do" else status_label(item.status)
         rows.append(ActionItemRow(
             title=Link(item.title, tracker),
-            type=item.type,
-            owner=item.owner,
-            due=item.due.isoformat() if item.due else "none",
+            type=item.type or "-",
+            owner=item.owner or "-",
+            due=item.due.isoformat() if item.due else ("none" if item.status is not None else "-"),
             overdue=item.is_overdue(today),
-            state=status_label(item.status) if item.status != "wont_do" else "Won't do",
+            state=state,
             reason=item.reason if item.status == "wont_do" and item.reason else "",
         ))
     return tuple(rows)
@@ -134,21 +142,29 @@ def postmortem_view(facts: Facts, pm: Postmortem) -> PostmortemView:
     for iid in pm.incidents:
         inc = ctx.model.incident(iid)
         incidents.append(incident_link(url, inc) if inc is not None else Link(iid))
+    event = event_start = None
+    if pm.started_at is not None and pm.ended_at is not None:
+        event = span_of(ctx, pm.started_at, pm.ended_at)
+    elif pm.started_at is not None:
+        event_start = time_of(ctx, pm.started_at)
     return PostmortemView(
         page=PageInfo(url, pm.title, labels=marks, description=pm.summary[:300], feeds=facts.feeds),
         title=pm.title,
         labels=marks,
         notice=" and ".join(m.lower() for m in marks),
-        summary=pm.summary,
+        summary=render_short_markdown(pm.summary),
         status_text=pm.status.replace("_", " "),
         published=time_of(ctx, pm.published_at) if pm.published_at is not None else None,
         authors=", ".join(pm.authors),
         review_meeting=date_text(pm.review_meeting) if pm.review_meeting else "",
         follow_up_review=date_text(pm.follow_up_review) if pm.follow_up_review else "",
         incidents=tuple(incidents),
-        factors=tuple(pm.contributing_factors),
+        factors=tuple(render_inline_markdown(f) for f in pm.contributing_factors),
         actions=action_rows(ctx, pm),
         parts=body_parts(pm.body),
+        event=event,
+        event_start=event_start,
+        source=source_link(pm.source),
     )
 
 
@@ -156,7 +172,7 @@ def postmortem_view(facts: Facts, pm: Postmortem) -> PostmortemView:
 class PostmortemItem:
     link: Link
     labels: tuple[str, ...]
-    summary: str
+    summary: Markup  # sanitised Markdown
     published: Time | None  # None: "Not published"
     actions: str  # "3 of 4 action items closed, 1 overdue"
 
@@ -171,6 +187,8 @@ def _sort_key(ctx: SiteContext, pm: Postmortem) -> tuple[datetime, str]:
     if pm.published_at is not None:
         return pm.published_at, pm.id
     starts = [inc.started_at for iid in pm.incidents if (inc := ctx.model.incident(iid)) is not None]
+    if pm.started_at is not None:
+        starts.append(pm.started_at)
     return (max(starts) if starts else ctx.now), pm.id
 
 
@@ -185,7 +203,7 @@ def postmortems_view(facts: Facts) -> PostmortemsView:
         items.append(PostmortemItem(
             link=Link(pm.title, rel(url, urls.postmortem_url(pm.id))),
             labels=postmortem_marks(pm),
-            summary=pm.summary,
+            summary=render_short_markdown(pm.summary),
             published=time_of(ctx, pm.published_at) if pm.published_at else None,
             actions=f"{done} of {len(pm.action_items)} action items closed" + (f", {overdue} overdue" if overdue else ""),
         ))

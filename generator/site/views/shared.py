@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
+from markupsafe import Markup
+
 from generator.compute.display import format_percent
 from generator.compute.localtime import day_bounds
 from generator.compute.status import impacts_at, is_open_at, service_statuses
 from generator.compute.uptime import ServiceUptime, compute_uptime
 from generator.model import IMPACT_RANK, Incident, Maintenance, Postmortem, Update
 from generator.site import urls
+from generator.site.markdown import render_short_markdown
 from generator.site.urls import FeedLink, feed_links
 from generator.site.visibility import SiteContext, status_label
 from generator.timeparse import format_duration, format_timestamp
@@ -262,23 +265,25 @@ class UpdateView:
     status: str  # status word (``identified``): styling
     status_text: str
     at: Time
-    message: tuple[str, ...]  # lines, as written
+    message: Markup  # sanitised Markdown (line breaks kept)
     impact_note: str = ""  # "Impact changed: Public API: partial outage"
     severity_note: str = ""  # "Severity: SEV-1 (Critical)"
     eta: Time | None = None  # expected resolution, shown while the incident is open
 
 
-def update_view(ctx: SiteContext, u: Update, number: int, show_eta: bool) -> UpdateView:
+def update_view(ctx: SiteContext, u: Update, number: int, show_eta: bool, reopens: bool = False) -> UpdateView:
     impact = ""
     if u.services:
         impact = "Impact changed: " + ", ".join(
             f"{ctx.service_name(sid)}: {status_label(i).lower()}" for sid, i in u.services.items())
+    if u.scheduled_end is not None:  # a maintenance update moving the planned end
+        impact = f"Planned end moved to {ctx.display_time(u.scheduled_end)}"
     return UpdateView(
         number=number,
         status=u.status,
-        status_text=status_label(u.status),
+        status_text=f"Reopened: {status_label(u.status)}" if reopens else status_label(u.status),
         at=time_of(ctx, u.at),
-        message=text_lines(u.message),
+        message=render_short_markdown(u.message),
         impact_note=impact,
         severity_note=f"Severity: {ctx.severity_text(u.severity)}" if u.severity else "",
         eta=time_of(ctx, u.eta) if u.eta is not None and show_eta else None,
@@ -288,7 +293,10 @@ def update_view(ctx: SiteContext, u: Update, number: int, show_eta: bool) -> Upd
 def timeline(ctx: SiteContext, updates: tuple[Update, ...] | list[Update], show_eta: bool) -> tuple[UpdateView, ...]:
     """Updates newest first (the latest news is what a reader opens the page for); ties keep file order reversed."""
     ordered = sorted(enumerate(updates), key=lambda pair: (pair[1].at, pair[0]), reverse=True)
-    return tuple(update_view(ctx, u, index + 1, show_eta) for index, u in ordered)
+    # An incident update after a resolved one reopens it (maintenance has no "resolved").
+    reopens = {i for i in range(1, len(updates)) if updates[i - 1].status == "resolved" and updates[i].status
+               in ("investigating", "identified", "monitoring")}
+    return tuple(update_view(ctx, u, index + 1, show_eta, index in reopens) for index, u in ordered)
 
 
 # ---------------------------------------------------------------- incidents
@@ -307,6 +315,8 @@ def _incident_services(facts: Facts, inc: Incident) -> list[tuple[str, str, str 
 
 
 def incident_duration(ctx: SiteContext, inc: Incident) -> str:
+    if inc.duration_unknown and inc.resolved_at is not None and not is_open_at(inc, ctx.now):
+        return "unknown"  # the recorded resolution time is a placeholder: never "0 s"
     if inc.resolved_at is not None and not is_open_at(inc, ctx.now):
         return format_duration(inc.resolved_at - inc.started_at)
     return f"ongoing for {format_duration(ctx.now - inc.started_at)}"
@@ -386,6 +396,7 @@ def _incident_item(facts: Facts, page_url: str, inc: Incident) -> ListItem:
         end=None,
         duration=duration,
         affected=affected(facts, page_url, inc, current=False),
+        labels=("Notice",) if not inc.affected_service_ids() else (),  # about no service
     )
 
 
