@@ -216,7 +216,7 @@ class _StatuspressPlugin(BasePlugin):
             meta["description"] = _markup(spec.description)
         if not spec.search:
             meta["search"] = {"exclude": True}
-        hide = ["toc"] if not spec.toc else []
+        hide = ["navigation", "toc"] if spec.layout == "status" else (["toc"] if not spec.toc else [])
         if hide:
             meta["hide"] = hide
         meta["sp_feeds"] = _feeds(spec.feeds)
@@ -325,7 +325,8 @@ def _config_options(
         # No Google Fonts: the page must not call third parties, and must render offline.
         "font": False,
         "palette": _palette(branding),
-        "features": [],
+        # Sections as tabs in the header: status pages drop the sidebar and keep the way around.
+        "features": ["navigation.tabs"],
     }
     if branding.logo:
         theme["logo"] = branding.logo
@@ -621,7 +622,7 @@ def _site_key(settings: SiteSettings, nav: Sequence[tuple[str, str]], nav_pages:
         except metadata.PackageNotFoundError:
             versions.append("")
     # Nav entries show their pages' titles, and nav pages show their neighbours'.
-    nav_meta = [(p.path, p.title, p.description, p.search, p.toc, p.labels) for p in nav_pages]
+    nav_meta = [(p.path, p.title, p.description, p.search, p.toc, p.labels, p.layout) for p in nav_pages]
     h.update(repr((_RENDERER_VERSION, fixed, list(nav), nav_meta, versions)).encode("utf-8", "surrogatepass"))
     for theme in settings.theme_dirs:
         h.update(b"\1layer\0")

@@ -55,6 +55,7 @@ def render_page(templates: Templates, template: str, view: object) -> Page:
         toc=info.toc,
         feeds=info.feeds,
         labels=info.labels,
+        layout=info.layout,
     )
 
 
