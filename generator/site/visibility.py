@@ -17,25 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.model import Incident, Maintenance, Model, Postmortem
-
-# Plain-text words for Statuspage statuses, for people (badges, feeds, calendars).
-STATUS_LABELS = {
-    "operational": "Operational",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
-    "under_maintenance": "Under maintenance",
-    "investigating": "Investigating",
-    "identified": "Identified",
-    "monitoring": "Monitoring",
-    "resolved": "Resolved",
-    "scheduled": "Scheduled",
-    "in_progress": "In progress",
-    "verifying": "Verifying",
-    "completed": "Completed",
-    "cancelled": "Cancelled",
-}
-
+from generator.words import STATUS_LABELS, status_label  # noqa: F401  (words live in generator.words)
 
 # Characters XML 1.0 cannot carry at all (YAML lets "\x01" through in double quotes).
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -47,10 +29,6 @@ def xml_safe(text: str) -> str:
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def status_label(word: str) -> str:
-    return STATUS_LABELS.get(word, word.replace("_", " ").capitalize())
 
 
 # Names of the Incident fields that never leave an internal build.
