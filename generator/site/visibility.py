@@ -101,6 +101,11 @@ class SiteContext:
         svc = self.model.config.service(service_id)
         return svc.name if svc is not None else service_id
 
+    @property
+    def show_severity(self) -> bool:
+        """Severity is shown to customers only when ``publish.severity`` says so; internal builds always show it."""
+        return self.internal or self.model.config.publish_severity
+
     def severity_text(self, severity: str) -> str:
         """``SEV-2 (Major)`` with the configured label."""
         level = self.model.config.severities.get(severity)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.compute.stale import standing_eta
 from generator.model import Incident, Maintenance, Postmortem
 from generator.site import urls
 from generator.site.views.shared import Link, Time, UpdateView, text_lines, time_of, timeline
@@ -19,7 +20,7 @@ class InternalNote:
 
 @dataclass(frozen=True)
 class IncidentEntry:
-    severity: str
+    severity: str  # "" unless severity is shown (publish.severity, internal builds)
     affected: str  # service names, comma-separated
     started: Time
     resolved: Time | None
@@ -38,12 +39,12 @@ def incident_entry_view(ctx: SiteContext, inc: Incident) -> IncidentEntry:
             error_messages="; ".join(str(e) for e in fields["error_messages"]) or "none",  # type: ignore[attr-defined]
         )
     return IncidentEntry(
-        severity=ctx.severity_text(inc.max_severity),
+        severity=ctx.severity_text(inc.max_severity) if ctx.show_severity else "",
         affected=", ".join(ctx.service_name(sid) for sid in inc.affected_service_ids()),
         started=time_of(ctx, inc.started_at),
         resolved=time_of(ctx, inc.resolved_at) if inc.resolved_at is not None else None,
         status_text=status_label(inc.status),
-        updates=timeline(ctx, inc.updates, show_eta=inc.is_open),
+        updates=timeline(ctx, inc.updates, show_eta=inc.is_open, standing=standing_eta(inc, ctx.now)),
         internal=internal,
     )
 

@@ -11,6 +11,7 @@ from generator.site import urls
 from generator.site.markdown import render_markdown
 from generator.site.views.shared import (
     Affected,
+    Banner,
     Facts,
     Link,
     ListItem,
@@ -18,6 +19,7 @@ from generator.site.views.shared import (
     PageInfo,
     Span,
     UpdateView,
+    banner_of,
     maintenance_affected,
     maintenance_card,
     maintenance_item,
@@ -31,6 +33,7 @@ from generator.site.visibility import status_label
 @dataclass(frozen=True)
 class MaintenanceView:
     page: PageInfo
+    banner: Banner  # the whole site's status, first under the header
     title: str
     labels: tuple[str, ...]
     state_text: str
@@ -48,8 +51,9 @@ def maintenance_view(facts: Facts, m: Maintenance) -> MaintenanceView:
     labels = ("Cancelled",) if state == "cancelled" else ()
     moved = not m.cancelled and (m.effective_start, m.effective_end) != (m.scheduled_start, m.scheduled_end)
     return MaintenanceView(
-        page=PageInfo(url, m.title, labels=labels, feeds=facts.feeds,
+        page=PageInfo(url, m.title, labels=labels, feeds=facts.feeds, layout="status",
                       description=f"{status_label(state)} maintenance: {m.title}"),
+        banner=banner_of(facts),
         title=m.title,
         labels=labels,
         state_text=status_label(state),
@@ -72,6 +76,7 @@ class MaintenanceSection:
 @dataclass(frozen=True)
 class MaintenanceIndexView:
     page: PageInfo
+    banner: Banner  # the whole site's status, first under the header
     calendar: Link
     timezone: str
     sections: tuple[MaintenanceSection, ...]
@@ -99,7 +104,8 @@ def maintenance_index_view(facts: Facts) -> MaintenanceIndexView:
             () if as_cards else tuple(maintenance_item(ctx, url, m) for m in chosen),
         ))
     return MaintenanceIndexView(
-        page=PageInfo(url, "Maintenance", feeds=facts.feeds),
+        page=PageInfo(url, "Maintenance", feeds=facts.feeds, layout="status"),
+        banner=banner_of(facts),
         calendar=Link("Calendar (ICS)", rel(url, urls.ics_path())),
         timezone=ctx.model.config.site.timezone,
         sections=tuple(sections),
