@@ -118,6 +118,7 @@ THEME_DIR = Path(__file__).resolve().parents[1] / "theme"
 EXTRA_CSS = "assets/css/statuspress.css"
 # The stylesheet made from theme.primary_color and theme.accent_color.
 BRAND_CSS = "assets/css/statuspress-brand.css"
+EXTRA_JS = "assets/js/statuspress.js"
 # A repository's theme/statuspress/ holds page templates (generator/site/templating.py), not Material files.
 PAGE_TEMPLATES = "statuspress"
 
@@ -220,6 +221,7 @@ class _StatuspressPlugin(BasePlugin):
         if hide:
             meta["hide"] = hide
         meta["sp_feeds"] = _feeds(spec.feeds)
+        meta["sp_layout"] = spec.layout  # the header leaves search out of status pages (no index download)
         meta["sp_labels"] = [_markup(label) for label in spec.labels]
         page.meta = meta
         return markdown
@@ -345,6 +347,8 @@ def _config_options(
         # Nothing is converted from Markdown: pages arrive as finished HTML.
         "markdown_extensions": [],
         "extra_css": extra_css,
+        # Deferred: runs after the page is parsed and before Material looks at it (see the script).
+        "extra_javascript": [{"path": EXTRA_JS, "defer": True}],
         "extra": {
             "generator": False,
             "sp_internal": settings.internal,
