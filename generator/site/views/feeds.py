@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.compute.stale import standing_eta
 from generator.model import Incident, Maintenance, Postmortem
 from generator.site import urls
 from generator.site.views.shared import Link, Time, UpdateView, text_lines, time_of, timeline
@@ -44,7 +43,8 @@ def incident_entry_view(ctx: SiteContext, inc: Incident) -> IncidentEntry:
         started=time_of(ctx, inc.started_at),
         resolved=time_of(ctx, inc.resolved_at) if inc.resolved_at is not None else None,
         status_text=status_label(inc.status),
-        updates=timeline(ctx, inc.updates, show_eta=inc.is_open, standing=standing_eta(inc, ctx.now)),
+        # No "estimate passed" here: a feed entry depends on the content, never on the build's clock.
+        updates=timeline(ctx, inc.updates, show_eta=inc.is_open),
         internal=internal,
     )
 
