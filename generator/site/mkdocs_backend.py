@@ -156,6 +156,8 @@ class SiteSettings:
     now_text: str = ""
     footer_feed: str = "feeds/incidents.rss"
     branding: Branding = Branding()
+    # The finished content of 404.html (escaped, sanitised), or "" for Material's own.
+    not_found_html: str = ""
 
     @property
     def theme_dirs(self) -> tuple[Path, ...]:
@@ -360,6 +362,7 @@ def _config_options(
             },
             "sp_announcement": Markup(branding.announcement_html),  # sanitised by the Markdown renderer
             "sp_support": _markup(branding.support_url),
+            "sp_not_found": Markup(settings.not_found_html),  # finished HTML from the page templates
         },
         "nav": [{title: path} for title, path in nav],
         # Incident pages are deliberately not in the nav: say nothing about them.
@@ -618,7 +621,8 @@ def _page_key(page: Page) -> bytes:
 def _site_key(settings: SiteSettings, nav: Sequence[tuple[str, str]], nav_pages: Sequence[Page]) -> bytes:
     """Everything besides its own content that a rendered page shows (the build moment aside)."""
     h = hashlib.sha256()
-    fixed = dataclasses.replace(settings, now_iso="", now_text="", theme_dir=Path("."))
+    # 404.html (its status banner changes with the build moment) is rendered on every build, never kept.
+    fixed = dataclasses.replace(settings, now_iso="", now_text="", theme_dir=Path("."), not_found_html="")
     versions = []
     for dist in ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pymdown-extensions"):
         try:
