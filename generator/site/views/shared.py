@@ -240,6 +240,7 @@ class Table:
     head: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     classes: str = ""
+    empty: str = ""  # set: every figure lacked data, and this one sentence stands for the table
 
 
 def postmortem_marks(pm: Postmortem) -> tuple[str, ...]:
