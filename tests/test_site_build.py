@@ -103,8 +103,8 @@ def test_services_by_group_with_bars_and_uptime(built_site: Path, model) -> None
             assert f'href="services/{svc.id}/"' in html
     days = model.config.uptime.bars_days
     for svc in model.config.services:
-        bars = re.findall(rf'<a class="sp-day sp-day--(\w+)" href="services/{re.escape(svc.id)}/#day-(\d{{4}}-\d\d-\d\d)">'
-                          r'<span class="sp-tip">([^<]+)</span>', html)
+        bars = re.findall(rf'<li class="sp-(o|dg|po|mo|um|nd)"><a href="services/{re.escape(svc.id)}/#day-(\d{{4}}-\d\d-\d\d)">'
+                          r'<span>([^<]+)</span>', html)
         assert len(bars) == days
         assert all(text.strip() for _, _, text in bars)
         # Every bar points at a row that exists on the service page.
@@ -247,7 +247,7 @@ def test_search_index_is_bounded(built_site: Path) -> None:
     # Home and history repeat what incident pages say; bars and day tables are excluded.
     assert "" not in locations and not any(loc.startswith("history/") for loc in locations)
     assert any(loc.startswith("incidents/") for loc in locations)
-    assert not any("sp-tip" in doc["text"] or "No downtime" in doc["text"] for doc in index["docs"])
+    assert not any("sp-bars" in doc["text"] or "No downtime" in doc["text"] for doc in index["docs"])
 
 
 # ---------------------------------------------------------------- the command

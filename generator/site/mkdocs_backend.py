@@ -249,6 +249,44 @@ def valid_toggles(html: str) -> str:
     return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
 
 
+_SP_TABLE = re.compile(r'<table class="sp-table[^"]*">.*?</table>', re.S)
+_COL_HEAD = re.compile(r'<th scope="col"[^>]*>(.*?)</th>', re.S)
+_BODY_CELL = re.compile(r'<(th|td)((?: [^>]*)?)>')
+_ROW = re.compile(r'<tr[^>]*>.*?</tr>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def labelled_tables(html: str) -> str:
+    """Each body cell of statuspress's tables gets ``data-label="<its column's heading>"``.
+
+    Under 600 px the stylesheet stacks a table's rows and prints the label before each value
+    (``td::before``), so no table is wider than a phone's screen and no JavaScript is needed.
+    The headings are statuspress's own escaped text, copied as they are.
+    """
+
+    def one_table(match: re.Match[str]) -> str:
+        table = match.group(0)
+        head_end = table.find("</thead>")
+        if head_end < 0:
+            return table
+        labels = [" ".join(_TAG.sub("", h).split()) for h in _COL_HEAD.findall(table[:head_end])]
+
+        def one_row(row: re.Match[str]) -> str:
+            column = iter(labels)
+
+            def one_cell(cell: re.Match[str]) -> str:
+                label = next(column, "")
+                if not label or "data-label=" in cell.group(2):
+                    return cell.group(0)
+                return f'<{cell.group(1)}{cell.group(2)} data-label="{label}">'
+
+            return _BODY_CELL.sub(one_cell, row.group(0))
+
+        return table[:head_end] + _ROW.sub(one_row, table[head_end:])
+
+    return _SP_TABLE.sub(one_table, html) if "sp-table" in html else html
+
+
 def _palette(branding: Branding) -> list[dict[str, object]]:
     # Follows the reader's system setting; the toggle overrides it (stored by Material's JS).
     # A brand colour makes Material's palette "custom": the colours come from BRAND_CSS.
@@ -599,7 +637,7 @@ _NOW_MARK = "<!--sp:now"
 # Below this many pages to render, a second process costs more than it saves.
 PARALLEL_MIN_PAGES = 200
 # Bump when rendering changes in a way the cache keys cannot see.
-_RENDERER_VERSION = "1"
+_RENDERER_VERSION = "2"
 
 
 def _cpus() -> int:
@@ -732,7 +770,7 @@ def _populate(page: MkDocsPage, config: Any, files: Files, spec: Page | None) ->
         page = config.plugins.on_pre_page(page, config=config, files=files)
         page.markdown = config.plugins.on_page_markdown("", page=page, config=config, files=files)
         if spec is not None:
-            page.content = spec.html
+            page.content = labelled_tables(spec.html)
             page.toc = get_toc(toc_tokens(spec.headings))
         else:  # not one of ours (a plugin's page): MkDocs' own way
             page.read_source(config)

@@ -49,6 +49,12 @@
   }
 
   var content = document.querySelector(".md-content__inner");
+  // Added lines go under the overall banner (it stays the first thing), else under the title.
+  function placeAfterBanner(node) {
+    var anchor = content.querySelector(".sp-banner") || content.querySelector("h1");
+    if (anchor && anchor.parentNode) anchor.parentNode.insertBefore(node, anchor.nextSibling);
+    else content.insertBefore(node, content.firstChild);
+  }
   if (format && times.length && content) {
     var bar = document.createElement("p");
     bar.className = "sp-zone";
@@ -67,9 +73,7 @@
     bar.appendChild(label);
     bar.appendChild(toggle);
     render();
-    var heading = content.querySelector("h1");
-    if (heading && heading.nextSibling) content.insertBefore(bar, heading.nextSibling);
-    else content.appendChild(bar);
+    placeAfterBanner(bar);
   }
 
   // "ongoing for 2 h 10 min (since <time>)": the words before the time, recomputed from it.
@@ -80,6 +84,27 @@
     var start = Date.parse(t.getAttribute("datetime"));
     if (match && !isNaN(start)) {
       before.nodeValue = before.nodeValue.slice(0, match.index) + match[1] + duration(now - start) + match[3];
+    }
+  });
+  // "<time> (ongoing for 4 h 20 min)": the words after the time.
+  document.querySelectorAll(".md-content time[datetime]").forEach(function (t) {
+    var after = t.nextSibling;
+    if (!after || after.nodeType !== 3) return;
+    var match = /^( \(ongoing for )([^()]+)(\))/i.exec(after.nodeValue);
+    var start = Date.parse(t.getAttribute("datetime"));
+    if (match && !isNaN(start)) {
+      after.nodeValue = match[1] + duration(now - start) + match[3] + after.nodeValue.slice(match[0].length);
+    }
+  });
+  // An expected fix time that has passed on the reader's clock (the page said it was ahead).
+  document.querySelectorAll(".sp-estimate").forEach(function (el) {
+    var t = el.querySelector("time[datetime]");
+    var at = t ? Date.parse(t.getAttribute("datetime")) : NaN;
+    if (!isNaN(at) && at < now && !/passed/i.test(el.textContent)) {
+      var mark = document.createElement("span");
+      mark.className = "sp-estimate__passed";
+      mark.textContent = " (estimate passed, awaiting update)";
+      el.appendChild(mark);
     }
   });
   // Elements that ask for it: data-sp-ongoing="ISO" ("ongoing for ..."), data-sp-ago="ISO" ("updated ... ago").
@@ -105,7 +130,7 @@
     notice.appendChild(document.createTextNode("This page may be out of date: it was built " + duration(now - builtAt) + " ago, at "));
     notice.appendChild(when);
     notice.appendChild(document.createTextNode(". Reload it for the latest status."));
-    content.insertBefore(notice, content.firstChild);
+    placeAfterBanner(notice);
   }
 
   // ---------------------------------------------------------------- uptime strips
