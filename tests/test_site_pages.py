@@ -161,6 +161,10 @@ def test_public_kpis_when_configured() -> None:
     pages = pages_by_url(make_ctx(model))
     assert "kpis/" in pages and "Internal" not in pages["kpis/"].labels
     assert "KPIs" in [e.title for e in nav_entries(make_ctx(model))]
-    chart_imgs = re.findall(r'<img src="([^"]+\.svg)" alt="([^"]+)"', pages["kpis/"].html)
-    assert len(chart_imgs) == 3 and all(alt.strip() for _, alt in chart_imgs)
-    assert pages["kpis/"].html.count("Data table:") == 3
+    chart_imgs = re.findall(r'<img class="sp-chart__img sp-chart__img--(light|dark)" src="([^"]+\.svg)" alt="([^"]+)"',
+                            pages["kpis/"].html)
+    # Four charts, each drawn for the light and the dark scheme.
+    assert len(chart_imgs) == 8 and all(alt.strip() for _, _, alt in chart_imgs)
+    assert [src for scheme, src, _ in chart_imgs if scheme == "dark"] == [
+        src.replace(".svg", "-dark.svg") for scheme, src, _ in chart_imgs if scheme == "light"]
+    assert pages["kpis/"].html.count("Data table:") == 4
