@@ -85,7 +85,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E084": ("announcement not one inline line", "theme.announcement is one line of Markdown with inline markup "
              "only (links, emphasis, code): no headings, lists, quotes or raw HTML."),
     "E085": ("support link not allowed", "theme.support_url is an https://, http:// or mailto: address."),
-    "E086": ("subscribe link not allowed", "site.subscribe_url is an https://, http:// or mailto: address."),
+    "E086": ("subscribe link not allowed", "theme.subscribe_url is an https://, http:// or mailto: address."),
     # open incidents that look forgotten (warnings; errors under --strict)
     "W090": ("incident open for long", "An incident is still open after stale.open_days days (default 7). Resolve "
              "it with `statuspress resolve`, or post an update saying why it is still open."),

@@ -367,10 +367,13 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
         c.add(doc.value["site"].key_lines.get("url", 1) if "site" in doc.value else 1, "E016",
               f"site.url '{url}' is not a plain http(s) URL",
               "write e.g. https://status.example.com/ (letters, digits and - . _ ~ % / + after the host)")
-    subscribe = str(site_v.get("subscribe_url", "")).strip()
+    # theme.subscribe_url: the rest of theme: is read by generator.site.branding; the pages need this one.
+    theme_node = doc.value.get("theme")
+    sub_node = theme_node.value.get("subscribe_url") if theme_node is not None and theme_node.kind == "map" else None
+    subscribe = str(sub_node.value).strip() if sub_node is not None and sub_node.kind == "str" else ""
     if subscribe and not SUBSCRIBE_URL.fullmatch(subscribe):
-        c.add(doc.value["site"].key_lines.get("subscribe_url", 1), "E086",
-              f"site.subscribe_url '{subscribe}' is not an https://, http:// or mailto: address",
+        c.add(theme_node.key_lines.get("subscribe_url", sub_node.line), "E086",  # type: ignore[union-attr]
+              f"theme.subscribe_url '{subscribe}' is not an https://, http:// or mailto: address",
               "write e.g. https://updates.example.com/subscribe or mailto:status-updates@example.com")
         subscribe = ""
     site = m.SiteInfo(site_v.get("name", "Status"), url if url.endswith("/") else url + "/", tz,

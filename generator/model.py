@@ -61,7 +61,7 @@ class SiteInfo:
     url: str
     timezone: str
     description: str = ""
-    subscribe_url: str = ""  # an outside email/chat subscription service
+    subscribe_url: str = ""  # theme.subscribe_url: an outside email/chat subscription service
 
 
 @dataclass(frozen=True)

@@ -134,8 +134,6 @@ SITE = Schema("site", "`site:` who the status page is for.", (
     Field("url", "url", "Public URL of the status site, ending with /.", required=True),
     Field("timezone", "timezone", "IANA time zone for display and day boundaries, e.g. Europe/Berlin.", required=True),
     Field("description", "text", "One line shown under the title and in feeds.", max_len=300),
-    Field("subscribe_url", "contact_url", "Where people sign up for email or chat updates from an outside service "
-          "(an `https://`, `http://` or `mailto:` address); the Subscribe page links to it first."),
 ))
 
 SERVICE = Schema("service", "One entry of `services:`.", (
@@ -220,6 +218,8 @@ THEME = Schema("theme", "`theme:` branding of the site; every key is optional.",
           max_len=300),
     Field("support_url", "contact_url", "A \"Contact support\" link in the header: an `https://`, `http://` or "
           "`mailto:` address."),
+    Field("subscribe_url", "contact_url", "Where people sign up for email or chat updates from an outside service "
+          "(an `https://`, `http://` or `mailto:` address); the Subscribe page links to it first."),
 ))
 
 CONFIG = Schema("site_config.yml", "The status site's configuration.", (
@@ -232,7 +232,8 @@ CONFIG = Schema("site_config.yml", "The status site's configuration.", (
     Field("publish", "section", "Publishing choices."),
     Field("stale", "section", "When an open incident is reported as forgotten (W090, W091)."),
     Field("notify", "notify", "Channels `statuspress notify` sends to (Slack, Teams, Discord, webhook, email)."),
-    Field("theme", "section", "Branding: logo, favicon, colours, stylesheets, announcement, support link."),
+    Field("theme", "section", "Branding: logo, favicon, colours, stylesheets, announcement, support and subscribe "
+          "links."),
 ))
 
 SECTIONS: dict[str, Schema] = {"site": SITE, "uptime": UPTIME, "postmortems": POLICY, "publish": PUBLISH, "theme": THEME,

@@ -74,7 +74,7 @@ def test_a_resolved_incident_is_never_stale(tmp_path: Path) -> None:
 def test_bad_threshold_and_bad_subscribe_link_are_errors(tmp_path: Path) -> None:
     repo = make_repo(tmp_path, [], "stale:\n  open_days: 0\n")
     text = (repo / "site_config.yml").read_text()
-    (repo / "site_config.yml").write_text(text.replace("description: Fixtures}", "description: Fixtures, subscribe_url: 'javascript:alert(1)'}", 1))
+    (repo / "site_config.yml").write_text(text + "theme:\n  subscribe_url: 'javascript:alert(1)'\n")
     _model, problems = check_repository(repo, NOW)
     assert {(p.code, p.path) for p in problems} == {("E016", "site_config.yml"), ("E086", "site_config.yml")}
     e086 = next(p for p in problems if p.code == "E086")
@@ -88,3 +88,9 @@ def test_cli_reports_the_warnings_as_json(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     codes = sorted(p["code"] for p in json.loads(result.output)["problems"])
     assert codes == ["W090", "W091", "W092"]
+
+
+def test_subscribe_link_is_read_from_theme(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, [], "theme:\n  subscribe_url: https://updates.fixture.example/join\n")
+    model, problems = check_repository(repo, NOW)
+    assert problems == [] and model.config.site.subscribe_url == "https://updates.fixture.example/join"
