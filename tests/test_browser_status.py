@@ -273,3 +273,29 @@ def test_axe_wcag22_aa_on_every_page_kind(browser: Browser, site_url: str, name:
     violations = browser.axe(site_url + ALL_PAGES[name], color_scheme=scheme, width=PHONE_WIDTH)
     violations += browser.axe(site_url + ALL_PAGES[name], color_scheme=scheme)
     assert not violations, format_violations(violations)
+
+
+# ---------------------------------------------------------------- subscribe menu
+
+
+def test_the_subscribe_link_opens_a_menu_of_feeds_where_javascript_runs(browser: Browser, site_url: str) -> None:
+    with browser.page(site_url + INCIDENT, width=PHONE_WIDTH) as page:
+        url = page.url
+        page.click("a.sp-subscribe")
+        assert page.url == url
+        menu = page.locator("#sp-subscribe-menu")
+        assert menu.is_visible()
+        entries = menu.locator("a").all_inner_texts()
+        hrefs = [menu.locator("a").nth(i).get_attribute("href") for i in range(len(entries))]
+        assert entries[-1] == "All feeds, calendar, API and badges" and hrefs[-1].endswith("subscribe/")
+        assert any(h.endswith("feeds/incidents.rss") for h in hrefs)
+        assert page.evaluate("() => document.activeElement.closest('#sp-subscribe-menu') !== null")
+        box = menu.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH
+        page.keyboard.press("Escape")
+        assert not menu.is_visible()
+        assert page.get_attribute("a.sp-subscribe", "aria-expanded") == "false"
+    with browser.page(site_url, javascript=False) as page:
+        with page.expect_navigation(wait_until="load"):
+            page.click("a.sp-subscribe")
+        assert page.url.endswith("/subscribe/")

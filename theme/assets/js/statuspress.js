@@ -9,9 +9,11 @@
   var STALE_MS = 30 * 60 * 1000;
   var now = Date.now();
 
+  var feedLinks = Array.prototype.slice.call(document.querySelectorAll('link[rel="alternate"][type]'));
+
   // Material reads every link[rel=alternate] as a translation and fetches sitemap.xml beside it,
   // a failed request per feed. This runs before DOMContentLoaded, when Material looks.
-  document.querySelectorAll('link[rel="alternate"][type]').forEach(function (link) {
+  feedLinks.forEach(function (link) {
     link.setAttribute("rel", "alternate feed");
   });
 
@@ -184,4 +186,50 @@
       strip.focus();
     });
   });
+  // ---------------------------------------------------------------- subscribe menu
+  // The header's Subscribe link opens a small menu of this page's feeds; its last entry is the
+  // Subscribe page (everything: feeds per service, calendar, API, badges). Without JS: the link.
+  var subscribe = document.querySelector("a.sp-subscribe");
+  var feeds = feedLinks.filter(function (l) { return l.getAttribute("type") === "application/rss+xml"; });
+  if (subscribe && feeds.length) {
+    var menu = document.createElement("div");
+    menu.className = "sp-menu";
+    menu.id = "sp-subscribe-menu";
+    menu.hidden = true;
+    var list = document.createElement("ul");
+    var add = function (text, href) {
+      var item = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = href;
+      a.textContent = text;
+      item.appendChild(a);
+      list.appendChild(item);
+    };
+    var site = (document.querySelector(".md-header__topic .md-ellipsis") || {}).textContent || "";
+    feeds.forEach(function (l) {
+      var title = (l.getAttribute("title") || l.href).replace(site.trim() + ": ", "");
+      add(title.charAt(0).toUpperCase() + title.slice(1), l.href);
+    });
+    add("All feeds, calendar, API and badges", subscribe.href);
+    menu.appendChild(list);
+    subscribe.parentNode.insertBefore(menu, subscribe.nextSibling);
+    subscribe.setAttribute("aria-expanded", "false");
+    subscribe.setAttribute("aria-controls", menu.id);
+    var open = function (show) {
+      menu.hidden = !show;
+      subscribe.setAttribute("aria-expanded", show ? "true" : "false");
+    };
+    subscribe.addEventListener("click", function (event) {
+      if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+      event.preventDefault();
+      open(menu.hidden);
+      if (!menu.hidden) list.querySelector("a").focus();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !menu.hidden) { open(false); subscribe.focus(); }
+    });
+    document.addEventListener("click", function (event) {
+      if (!menu.hidden && !menu.contains(event.target) && event.target !== subscribe) open(false);
+    });
+  }
 })();
