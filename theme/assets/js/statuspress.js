@@ -1,5 +1,5 @@
 /* statuspress: progressive touches over a page that is complete without them.
-   - times in the reader's zone, the site's zone one click away;
+   - times in the reader's zone, the site's zone one click away (a button in the footer);
    - "ongoing for" recomputed; a notice when the page was built over 30 minutes ago;
    - each uptime strip one tab stop (arrow keys, Home, End), a tapped day shows its words;
    - feed links kept out of Material's language-alternate lookup (it fetches a sitemap beside each).
@@ -57,9 +57,9 @@
     if (anchor && anchor.parentNode) anchor.parentNode.insertBefore(node, anchor.nextSibling);
     else content.insertBefore(node, content.firstChild);
   }
-  if (format && times.length && content) {
+  if (format && times.length) {
     var bar = document.createElement("p");
-    bar.className = "sp-zone";
+    bar.className = "sp-zone sp-footer__line";
     var label = document.createElement("span");
     var toggle = document.createElement("button");
     toggle.type = "button";
@@ -75,7 +75,10 @@
     bar.appendChild(label);
     bar.appendChild(toggle);
     render();
-    placeAfterBanner(bar);
+    // In the footer, beside the build time: below the fold, so nothing on screen moves.
+    var footer = document.querySelector(".sp-footer");
+    if (footer) footer.appendChild(bar);
+    else placeAfterBanner(bar);
   }
 
   // "ongoing for 2 h 10 min (since <time>)": the words before the time, recomputed from it.
