@@ -229,3 +229,16 @@ def test_collapse_keeps_a_table_with_any_figure() -> None:
     assert collapsed(table, "none") is table
     empty = Table("t", ("Group", "Incidents", "Median"), ((Cell("A"), Cell("3"), few),))
     assert collapsed(empty, "Not enough data.").empty == "Not enough data." and collapsed(empty, "x").rows == ()
+
+
+def test_charts_are_drawn_for_light_and_dark_on_a_transparent_background() -> None:
+    from generator.site.charts import render_charts
+
+    files = render_charts(make_ctx(sample_model()))
+    light = sorted(p for p in files if not p.endswith("-dark.svg"))
+    assert light == ["kpis/time-to-detect.svg", "kpis/time-to-resolve-by-quarter.svg", "kpis/time-to-resolve.svg",
+                     "kpis/volume-by-quarter.svg"]
+    for path in light:
+        day, night = files[path].decode(), files[path.replace(".svg", "-dark.svg")].decode()
+        assert "fill: #ffffff" not in day.split("<g id=\"axes_1\">")[0]  # no white box behind the figure
+        assert "#111827" in day and "#e5e7eb" in night and "#111827" not in night, path

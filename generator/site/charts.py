@@ -207,6 +207,14 @@ class Ink:
 
 LIGHT = Ink("#111827", "#e5e7eb", "#ffffff")
 DARK = Ink("#e5e7eb", "#374151", "#1e2129")  # on Material's slate background
+# Marks at least 3:1 against the dark background (the light scheme's colours are too dark there).
+DARK_SEVERITY = {"SEV-1": "#f87171", "SEV-2": "#fb923c", "SEV-3": "#93c5fd", "SEV-4": "#d1d5db"}
+TREND_DOT = {LIGHT: "#1d4ed8", DARK: "#93c5fd"}
+
+
+def _colour(sev: str, ink: Ink) -> str:
+    colour = SEVERITY_STYLE.get(sev, ("#6b7280", ""))[0]
+    return DARK_SEVERITY.get(sev, "#d1d5db") if ink == DARK else colour
 SCHEMES = (("", LIGHT), ("-dark", DARK))
 
 
@@ -219,7 +227,8 @@ def _draw_volume(ax, chart: Chart, ink: Ink = LIGHT) -> None:  # type: ignore[no
     x = list(range(len(chart.categories)))
     bottom = [0.0] * len(x)
     for sev, vals in chart.series:
-        colour, hatch = SEVERITY_STYLE.get(sev, ("#6b7280", ""))
+        _light, hatch = SEVERITY_STYLE.get(sev, ("#6b7280", ""))
+        colour = _colour(sev, ink)
         ax.bar(x, vals, bottom=bottom, label=sev, color=colour, hatch=hatch, edgecolor=ink.edge, linewidth=0.6)
         bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
     ax.set_xticks(x, chart.categories, rotation=45, ha="right")
@@ -254,9 +263,9 @@ def _draw_trend(ax, chart: Chart, ink: Ink = LIGHT) -> None:  # type: ignore[no-
     for col, (_quarter, vals) in enumerate(chart.series):
         xs = [col + ((i % 7) - 3) * 0.05 for i in range(len(vals))]
         if col == last:  # the quarter still running: hollow, it is not complete
-            ax.scatter(xs, vals, s=22, marker="o", facecolors="none", edgecolors="#1d4ed8", linewidths=1.2)
+            ax.scatter(xs, vals, s=22, marker="o", facecolors="none", edgecolors=TREND_DOT[ink], linewidths=1.2)
         else:
-            ax.scatter(xs, vals, s=22, marker="o", color="#1d4ed8", alpha=0.85, linewidths=0)
+            ax.scatter(xs, vals, s=22, marker="o", color=TREND_DOT[ink], alpha=0.85, linewidths=0)
         if len(vals) >= MIN_N_MEDIAN:
             mid = median(list(vals))
             ax.plot([col - 0.3, col + 0.3], [mid, mid], color=ink.text, linewidth=1.5)
@@ -273,7 +282,7 @@ def _draw_durations(ax, chart: Chart, ink: Ink = LIGHT) -> None:  # type: ignore
     labels = [s for s, _ in chart.series]
     all_values = [v for _, vs in chart.series for v in vs]
     for row, (sev, vals) in enumerate(chart.series):
-        colour, _hatch = SEVERITY_STYLE.get(sev, ("#6b7280", ""))
+        colour = _colour(sev, ink)
         # Deterministic spread instead of random jitter: same data, same picture.
         ys = [row + ((i % 5) - 2) * 0.06 for i in range(len(vals))]
         marker = {"SEV-1": "X", "SEV-2": "D", "SEV-3": "o", "SEV-4": "s"}.get(sev, "o")
