@@ -330,7 +330,8 @@ def test_xss_user_text_is_escaped_in_every_output():
     ns = "{http://www.w3.org/2005/Atom}"
     assert atom.findtext(f"{ns}entry/{ns}title") == f"Incident {EVIL}"
     html = atom.findtext(f"{ns}entry/{ns}content")
-    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;" in html
+    # The service name (in "Affected:"); severity is not in public feed entries unless publish.severity is on.
+    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;" in html
     pm_atom = etree.fromstring(out["feeds/postmortems.atom"])
     assert pm_atom.findtext(f"{ns}entry/{ns}title") == f"PM {EVIL}"
     # In the calendar, TEXT escaping applies: commas and semicolons get a backslash.
