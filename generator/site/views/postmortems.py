@@ -23,7 +23,8 @@ from generator.site.views.shared import (
     rel,
     time_of,
 )
-from generator.site.visibility import SiteContext, status_label
+from generator.site.visibility import SiteContext
+from generator.words import status_label
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def action_rows(ctx: SiteContext, pm: Postmortem) -> tuple[ActionItemRow, ...]:
             owner=item.owner,
             due=item.due.isoformat() if item.due else "none",
             overdue=item.is_overdue(today),
-            state=status_label(item.status) if item.status != "wont_do" else "Won't do",
+            state=status_label(item.status),
             reason=item.reason if item.status == "wont_do" and item.reason else "",
         ))
     return tuple(rows)
@@ -140,7 +141,7 @@ def postmortem_view(facts: Facts, pm: Postmortem) -> PostmortemView:
         labels=marks,
         notice=" and ".join(m.lower() for m in marks),
         summary=pm.summary,
-        status_text=pm.status.replace("_", " "),
+        status_text=status_label(pm.status),  # "Published", "In review"
         published=time_of(ctx, pm.published_at) if pm.published_at is not None else None,
         authors=", ".join(pm.authors),
         review_meeting=date_text(pm.review_meeting) if pm.review_meeting else "",
