@@ -242,3 +242,16 @@ def test_charts_are_drawn_for_light_and_dark_on_a_transparent_background() -> No
         day, night = files[path].decode(), files[path.replace(".svg", "-dark.svg")].decode()
         assert "fill: #ffffff" not in day.split("<g id=\"axes_1\">")[0]  # no white box behind the figure
         assert "#111827" in day and "#e5e7eb" in night and "#111827" not in night, path
+
+
+def test_an_incident_is_in_every_history_month_it_spans() -> None:
+    from generator.site.views.history import history_views
+
+    long = _open("2026-09-28-long", {"api": "partial_outage"}, "2026-09-28T10:00:00Z")
+    short = make_incident("2026-10-05-short", "Short", services={"api": "major_outage"}, started="2026-10-05T10:00:00Z",
+                          resolved="2026-10-05T11:00:00Z", updates=[upd("2026-10-05T10:00:00Z", "investigating", "A."),
+                                                                   upd("2026-10-05T11:00:00Z", "resolved", "B.")])
+    views = history_views(make_facts(make_ctx(make_model([long, short]))))
+    months = {m.name: [i.link.text for i in m.items] for v in views for m in v.months}
+    assert months["November 2026"] == [long.title] and months["October 2026"] == [short.title, long.title]
+    assert months["September 2026"] == [long.title]

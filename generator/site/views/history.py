@@ -75,7 +75,12 @@ def history_views(facts: Facts) -> list[HistoryView]:
     tz = ctx.model.config.site.timezone
     items: dict[tuple[int, int], list[tuple[datetime, str, str]]] = {}
     for inc in facts.incidents:
-        items.setdefault(_month_key(inc.started_at, tz), []).append((inc.started_at, inc.id, "i"))
+        # Listed in every month it was open: an outage from last month still running is this month's news too.
+        end = inc.resolved_at if inc.resolved_at is not None and inc.resolved_at <= ctx.now else ctx.now
+        key, last_key = _month_key(inc.started_at, tz), _month_key(max(end, inc.started_at), tz)
+        while key <= last_key:
+            items.setdefault(key, []).append((inc.started_at, inc.id, "i"))
+            key = (key[0] + 1, 1) if key[1] == 12 else (key[0], key[1] + 1)
     maint_by_id = {m.id: m for m in ctx.model.maintenance}
     for m in ctx.model.maintenance:
         if m.state(ctx.now) in ("completed", "cancelled"):
