@@ -94,6 +94,15 @@ CODES: dict[str, tuple[str, str]] = {
     "E084": ("announcement not one inline line", "theme.announcement is one line of Markdown with inline markup "
              "only (links, emphasis, code): no headings, lists, quotes or raw HTML."),
     "E085": ("support link not allowed", "theme.support_url is an https://, http:// or mailto: address."),
+    "E086": ("subscribe link not allowed", "theme.subscribe_url is an https://, http:// or mailto: address."),
+    # open incidents that look forgotten (warnings; errors under --strict)
+    "W090": ("incident open for long", "An incident is still open after stale.open_days days (default 7). Resolve "
+             "it with `statuspress resolve`, or post an update saying why it is still open."),
+    "W091": ("no recent update", "An open incident has had no update for stale.update_hours hours (default 24): "
+             "customers see an old message. Post an update with `statuspress update`."),
+    "W092": ("expected resolution passed", "The latest expected resolution (eta) of an open incident is in the "
+             "past: the page says \"Estimate passed, awaiting update\". Post an update with a new --eta, or "
+             "resolve it."),
     # blameless lint (warnings; errors under --strict)
     "B001": ("counterfactual", "'should have', 'failed to': describe what happened and why it made sense then."),
     "B002": ("human error", "Name the condition that made the error likely, not the human."),

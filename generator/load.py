@@ -32,6 +32,8 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # larger files are refused rather than read i
 FILE_NAME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9][a-z0-9-]*$")
 # site.url (and build --base-url) goes unescaped into MkDocs' canonical links and the sitemap:
 # a plain http(s) URL, with nothing that could close an attribute or start markup.
+# An outside subscription service: a web page or an address to write to, nothing a browser would run.
+SUBSCRIBE_URL = re.compile(r"(?:https?://[^\s<>\"']+|mailto:[^\s<>\"']+@[^\s<>\"']+)")
 SITE_URL = re.compile(r"^https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~%/+-]*)?$")
 
 DEFAULT_SEVERITIES = {
@@ -372,8 +374,17 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
         c.add(doc.value["site"].key_lines.get("url", 1) if "site" in doc.value else 1, "E016",
               f"site.url '{url}' is not a plain http(s) URL",
               "write e.g. https://status.example.com/ (letters, digits and - . _ ~ % / + after the host)")
+    # theme.subscribe_url: the rest of theme: is read by generator.site.branding; the pages need this one.
+    theme_node = doc.value.get("theme")
+    sub_node = theme_node.value.get("subscribe_url") if theme_node is not None and theme_node.kind == "map" else None
+    subscribe = str(sub_node.value).strip() if sub_node is not None and sub_node.kind == "str" else ""
+    if subscribe and not SUBSCRIBE_URL.fullmatch(subscribe):
+        c.add(theme_node.key_lines.get("subscribe_url", sub_node.line), "E086",  # type: ignore[union-attr]
+              f"theme.subscribe_url '{subscribe}' is not an https://, http:// or mailto: address",
+              "write e.g. https://updates.example.com/subscribe or mailto:status-updates@example.com")
+        subscribe = ""
     site = m.SiteInfo(site_v.get("name", "Status"), url if url.endswith("/") else url + "/", tz,
-                      site_v.get("description", ""))
+                      site_v.get("description", ""), subscribe)
 
     services: list[m.Service] = []
     svc_node = top.get("services")
@@ -478,12 +489,19 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
         policy_since=pol_v.get("policy_since"),
     )
     publish_v = _config_section(c, doc, "publish")
+    stale_v = _config_section(c, doc, "stale")
+    for key in ("open_days", "update_hours"):
+        if key in stale_v and not 1 <= stale_v[key] <= 36500:
+            c.add(doc.value["stale"].key_lines.get(key, 1), "E016", f"stale.{key} must be a whole number from 1",
+                  f"write e.g. {key}: {7 if key == 'open_days' else 24}")
+            del stale_v[key]
 
     notify = load_channels(c, top.get("notify"), [svc.id for svc in services])
 
     config = Config(site=site, services=tuple(services), severities=severities, categories=tuple(categories),
                     uptime=uptime, postmortems=policy, publish_kpis=publish_v.get("kpis", "internal"),
-                    notify=notify)
+                    notify=notify, publish_severity=bool(publish_v.get("severity", False)),
+                    stale_open_days=stale_v.get("open_days", 7), stale_update_hours=stale_v.get("update_hours", 24))
     usable = "site" in top and "services" in top and not any(
         p.level == "error" for p in c.problems[:before]) and bool(services)
     return config, c.problems, usable or bool(services)

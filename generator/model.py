@@ -67,6 +67,7 @@ class SiteInfo:
     url: str
     timezone: str
     description: str = ""
+    subscribe_url: str = ""  # theme.subscribe_url: an outside email/chat subscription service
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,9 @@ class Config:
     postmortems: PostmortemPolicy
     publish_kpis: str = "internal"  # public | internal
     path: str = "site_config.yml"
+    publish_severity: bool = False  # severity on public pages, feeds and notifications
+    stale_open_days: int = 7  # W090: open longer than this
+    stale_update_hours: int = 24  # W091: no update for longer than this
     notify: tuple[NotifyChannel, ...] = ()
 
     def service(self, service_id: str) -> Service | None:

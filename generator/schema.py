@@ -202,6 +202,15 @@ POLICY = Schema("postmortems", "`postmortems:` when a post-mortem is required an
 
 PUBLISH = Schema("publish", "`publish:` what the public site shows.", (
     Field("kpis", "enum", "public | internal: whether /kpis/ is on the public site.", choices=("public", "internal")),
+    Field("severity", "bool", "Whether public pages, feeds and notifications show an incident's severity "
+          "(`SEV-2 (Major)`) beside its impact (default false: customers read the impact). Internal builds "
+          "always show it."),
+))
+
+STALE = Schema("stale", "`stale:` when `statuspress validate` warns that an open incident looks forgotten.", (
+    Field("open_days", "int", "An incident still open after this many days is warning W090 (default 7)."),
+    Field("update_hours", "int", "An open incident with no update for this many hours is warning W091 "
+          "(default 24)."),
 ))
 
 # ---------------------------------------------------------------- notify:
@@ -245,6 +254,8 @@ THEME = Schema("theme", "`theme:` branding of the site; every key is optional.",
           max_len=300),
     Field("support_url", "contact_url", "A \"Contact support\" link in the header: an `https://`, `http://` or "
           "`mailto:` address."),
+    Field("subscribe_url", "contact_url", "Where people sign up for email or chat updates from an outside service "
+          "(an `https://`, `http://` or `mailto:` address); the Subscribe page links to it first."),
 ))
 
 CONFIG = Schema("site_config.yml", "The status site's configuration.", (
@@ -255,14 +266,17 @@ CONFIG = Schema("site_config.yml", "The status site's configuration.", (
     Field("uptime", "section", "Uptime weights and bars."),
     Field("postmortems", "section", "Post-mortem policy."),
     Field("publish", "section", "Publishing choices."),
+    Field("stale", "section", "When an open incident is reported as forgotten (W090, W091)."),
     Field("notify", "notify", "Channels `statuspress notify` sends to (Slack, Teams, Discord, webhook, email)."),
-    Field("theme", "section", "Branding: logo, favicon, colours, stylesheets, announcement, support link."),
+    Field("theme", "section", "Branding: logo, favicon, colours, stylesheets, announcement, support and subscribe "
+          "links."),
 ))
 
-SECTIONS: dict[str, Schema] = {"site": SITE, "uptime": UPTIME, "postmortems": POLICY, "publish": PUBLISH, "theme": THEME}
+SECTIONS: dict[str, Schema] = {"site": SITE, "uptime": UPTIME, "postmortems": POLICY, "publish": PUBLISH, "theme": THEME,
+                             "stale": STALE}
 
 CONTENT_SCHEMAS = (INCIDENT, UPDATE, MAINTENANCE, MAINTENANCE_UPDATE, POSTMORTEM, ACTION_ITEM, SOURCE)
-CONFIG_SCHEMAS = (CONFIG, SITE, SERVICE, SEVERITY, UPTIME, POLICY, PUBLISH, THEME, NOTIFY_CHANNEL)
+CONFIG_SCHEMAS = (CONFIG, SITE, SERVICE, SEVERITY, UPTIME, POLICY, PUBLISH, STALE, THEME, NOTIFY_CHANNEL)
 
 INTERNAL_FIELDS = tuple(f.name for f in INCIDENT.fields if f.internal)
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.compute.display import format_seconds
-from generator.site.charts import HEIGHT, WIDTH, Chart, draw
+from generator.site.charts import DARK, HEIGHT, LIGHT, WIDTH, Chart, draw
 
 SVG = "{http://www.w3.org/2000/svg}"
 SEVERITIES = ("SEV-1", "SEV-2", "SEV-3", "SEV-4")
@@ -89,15 +89,20 @@ def test_user_text_is_escaped_and_the_file_is_inert() -> None:
 
 
 def test_colours_follow_the_colour_scheme() -> None:
-    svg = draw(durations({"SEV-1": [60.0]})).decode()
-    style = re.search(r"<style>(.*)</style>", svg, flags=re.S)
-    assert style
-    light, _, dark = style.group(1).partition("@media (prefers-color-scheme: dark)")
+    chart = durations({"SEV-1": [60.0]})
+    svgs = {name: draw(chart, scheme).decode() for name, scheme in (("light", LIGHT), ("dark", DARK))}
+    styles = {}
+    for name, svg in svgs.items():
+        style = re.search(r"<style>(.*)</style>", svg, flags=re.S)
+        assert style
+        styles[name] = style.group(1)
+        # No colour baked into text: it all comes from the stylesheet.
+        assert not re.search(r"<text[^>]*fill=", svg)
+    light, dark = styles["light"], styles["dark"]
     assert "text{fill:currentColor}" in light and ".sp-chart-svg{color:#1f2937}" in light
     assert ".sp-chart-svg{color:#e5e7eb}" in dark and ".sp-bg{fill:#1e2129}" in dark
     assert ".sp-s0{fill:#b91c1c}" in light and ".sp-s0{fill:#f87171}" in dark
-    # No colour baked into text: it all comes from the stylesheet.
-    assert not re.search(r"<text[^>]*fill=", svg)
+    assert "#f87171" not in light and "#b91c1c" not in dark
 
 
 counts_strategy = st.dictionaries(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.compute.status import overall_status, service_statuses, status_indicator
+from generator.compute.status import overall_status, service_statuses
 from generator.site.pages import build_pages, nav_entries, rel, render_markdown
 from tests.site_factories import make_ctx, make_incident, make_model, sample_model, upd
 from tests.site_repo import Element
@@ -27,9 +28,12 @@ def test_home_shows_maintenance_in_progress_and_the_worst_status() -> None:
     model = sample_model()
     ctx = make_ctx(model)
     home = pages_by_url(ctx)[""].html
-    overall = overall_status(service_statuses(model, ctx.now))
-    _, words = status_indicator(overall)
-    assert f"sp-banner--{overall}" in home and words in home
+    statuses = service_statuses(model, ctx.now)
+    overall = overall_status(statuses)
+    assert f"sp-banner--{overall}" in home
+    banner = home.split("</h1>")[0]  # the banner is the page's h1, and names every service not operational
+    assert all((model.config.service(sid).name in banner) == (word != "operational")  # type: ignore[union-attr]
+               for sid, word in statuses.items())
     running = section(home, "maintenance-in-progress")
     assert "Cache cluster resize" in running
     upcoming = section(home, "upcoming-maintenance")
@@ -42,7 +46,7 @@ def test_home_shows_maintenance_in_progress_and_the_worst_status() -> None:
 def test_all_operational_home() -> None:
     ctx = make_ctx(make_model())
     home = pages_by_url(ctx)[""].html
-    assert "All Systems Operational" in home and "sp-banner--operational" in home
+    assert "All systems operational</strong>" in home and "sp-banner--operational" in home
     assert 'id="active-incidents"' not in home
     assert home.count("No incidents reported.") == 14
 
@@ -50,7 +54,9 @@ def test_all_operational_home() -> None:
 def test_incident_page_states_escalation_and_zone_names() -> None:
     ctx = make_ctx(sample_model())
     page = pages_by_url(ctx)["incidents/2026-03-14-api-errors/"]
-    assert "SEV-1 (Critical) (highest reached; declared as SEV-2)" in page.html
+    assert "SEV-" not in page.html  # public pages: impact, not severity
+    shown = make_ctx(replace(sample_model(), config=replace(sample_model().config, publish_severity=True)))
+    assert "SEV-1 (Critical) (highest reached; declared as SEV-2)" in pages_by_url(shown)["incidents/2026-03-14-api-errors/"].html
     # 14 March is winter time in Berlin, 26 November too; a summer incident says CEST.
     assert "14 Mar 2026, 10:12 CET" in page.html
     summer = make_model([make_incident("2026-07-01-x", started="2026-07-01T09:00:00Z", resolved="2026-07-01T10:00:00Z",
@@ -155,6 +161,10 @@ def test_public_kpis_when_configured() -> None:
     pages = pages_by_url(make_ctx(model))
     assert "kpis/" in pages and "Internal" not in pages["kpis/"].labels
     assert "KPIs" in [e.title for e in nav_entries(make_ctx(model))]
-    chart_imgs = re.findall(r'<img src="([^"]+\.svg)" alt="([^"]+)"', pages["kpis/"].html)
-    assert len(chart_imgs) == 3 and all(alt.strip() for _, alt in chart_imgs)
-    assert pages["kpis/"].html.count("Data table:") == 3
+    chart_imgs = re.findall(r'<img class="sp-chart__img sp-chart__img--(light|dark)" src="([^"]+\.svg)" alt="([^"]+)"',
+                            pages["kpis/"].html)
+    # Four charts, each drawn for the light and the dark scheme.
+    assert len(chart_imgs) == 8 and all(alt.strip() for _, _, alt in chart_imgs)
+    assert [src for scheme, src, _ in chart_imgs if scheme == "dark"] == [
+        src.replace(".svg", "-dark.svg") for scheme, src, _ in chart_imgs if scheme == "light"]
+    assert pages["kpis/"].html.count("Data table:") == 4

@@ -17,6 +17,7 @@ from generator.site.views.postmortems import action_rows, body_parts, postmortem
 from generator.site.views.services import service_view
 from generator.site.views.shared import bars, day_level, make_facts, text_lines, update_view
 from tests.site_factories import (
+    make_config,
     make_ctx,
     make_incident,
     make_maintenance,
@@ -75,7 +76,7 @@ def test_recent_history_has_fourteen_days_today_first() -> None:
     assert by_day["Tuesday, 24 Nov 2026"] == ["Database upgrade"]
     assert all(old.title not in names or day == "Friday, 20 Nov 2026" for day, names in by_day.items())
     item = view.recent[6].items[0]
-    assert item.meta == ("SEV-2 (Major)", "Resolved") and item.duration == "1 h 00 min"
+    assert item.meta == ("Resolved",) and item.duration == "1 h 00 min"  # severity: only with publish.severity
     assert [a.impact for a in item.affected] == ["major outage"] and item.affected[0].service.href == "services/api/"
     assert view.banner.level == "operational" and view.active == ()
 
@@ -123,7 +124,9 @@ def test_update_notes_are_worded_once() -> None:
             eta=ts("2026-11-26T14:00:00Z"))
     view = update_view(ctx, u, 2, show_eta=True)
     assert view.impact_note == "Impact changed: Public API: partial outage"
-    assert view.severity_note == "Severity: SEV-1 (Critical)"
+    assert view.severity_note == ""  # public pages show severity only with publish.severity
+    shown = make_ctx(make_model(config=replace(make_config(), publish_severity=True)))
+    assert update_view(shown, u, 2, show_eta=True).severity_note == "Severity: SEV-1 (Critical)"
     assert view.eta is not None and view.eta.text == "26 Nov 2026, 15:00 CET" and view.eta.iso == "2026-11-26T14:00:00Z"
     assert update_view(ctx, u, 2, show_eta=False).eta is None
     assert view.status_text == "Identified" and view.number == 2
@@ -136,12 +139,15 @@ def test_incident_view_states_escalation_and_internal_fields_only_when_internal(
                         commander="alice-canary")
     model = make_model([inc])
     public = incident_view(make_facts(make_ctx(model)), inc)
-    assert public.severity == "SEV-1 (Critical)" and public.severity_note == "(highest reached; declared as SEV-2)"
+    assert public.severity == "" and public.severity_note == ""  # impact is what customers read
+    shown = incident_view(make_facts(make_ctx(make_model([inc], config=replace(make_config(), publish_severity=True)))), inc)
+    assert shown.severity == "SEV-1 (Critical)" and shown.severity_note == "(highest reached; declared as SEV-2)"
     assert public.duration == "Ongoing for 2 h 00 min" and public.resolved is None and public.internal is None
     assert [u.number for u in public.updates] == [2, 1]  # newest first
     assert public.updates[0].eta is None and public.affected[0].now_text == ""
     internal = incident_view(make_facts(make_ctx(model, internal=True)), inc)
     assert internal.internal is not None and internal.internal.commander == "alice-canary"
+    assert internal.severity == "SEV-1 (Critical)"  # internal builds always show it
 
 
 def test_service_view_budget_months_and_days() -> None:

@@ -96,8 +96,10 @@ updates:
     return build(root, tmp / "site").out
 
 
-# Material's own bundle, linked relatively (404.html links it from the site root).
-LOCAL_SCRIPT = re.compile(r"^(?:(?:\.\./)*|/(?:[\w.-]+/)*)assets/javascripts/bundle\.[0-9a-f]+\.min\.js$")
+# Material's own bundle and statuspress.js, linked relatively (404.html links them from the site root).
+LOCAL_SCRIPT = re.compile(
+    r"^(?:(?:\.\./)*|/(?:[\w.-]+/)*)assets/(?:javascripts/bundle\.[0-9a-f]+\.min|js/statuspress)\.js$"
+)
 URL_ATTRS = ("href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset")
 
 

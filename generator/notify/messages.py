@@ -22,8 +22,9 @@ from generator.model import IMPACT_RANK, Incident, Maintenance, Model
 from generator.notify.events import Event
 from generator.site import urls
 from generator.site.api import _Api  # the public API's Statuspage objects, so both say the same
-from generator.site.visibility import SiteContext, status_label
+from generator.site.visibility import SiteContext
 from generator.timeparse import format_timestamp
+from generator.words import status_label
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LINK_TEXT = "View on the status page"
@@ -144,7 +145,7 @@ def view_for(event: Event, ctx: SiteContext) -> MessageView:
     pm = next(x for x in model.postmortems if x.id == event.subject_id)
     covered = [model.incident(iid) for iid in pm.incidents]
     facts = [Fact("Incidents", _lines([inc.title for inc in covered if inc is not None]))]
-    return _finish(MessageView(**common, title=pm.title, status="published", status_label="Published",
+    return _finish(MessageView(**common, title=pm.title, status="published", status_label=status_label("published"),
                                message=pm.summary, facts=tuple(facts),
                                url=urls.absolute(ctx, urls.postmortem_url(pm.id)), color=_COLORS["postmortem"]))
 

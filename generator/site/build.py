@@ -32,7 +32,7 @@ from generator.site.mkdocs_backend import (
     RenderStats,
     SiteSettings,
 )
-from generator.site.pages import PageMemo, build_pages, nav_entries
+from generator.site.pages import PageMemo, build_site_pages, nav_entries
 from generator.site.visibility import SiteContext
 from generator.timeparse import format_timestamp
 from generator.validate import check_repository, finish, has_errors
@@ -161,7 +161,7 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
     if memo is None and len(model.incidents) >= FORK_MIN_INCIDENTS and forked.cpus() > 1 and forked.fork_safe():
         other = forked.Forked(lambda: machine_files(ctx))
     try:
-        pages = build_pages(ctx, memo)
+        pages, not_found_html = build_site_pages(ctx, memo)
     except TemplateProblem as exc:
         if other is not None:
             other.discard()
@@ -195,6 +195,7 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
         now_text=ctx.display_time(ctx.now),
         footer_feed=urls.feed_path("incidents", "rss"),
         branding=Branding(**brand_values),  # type: ignore[arg-type]
+        not_found_html=not_found_html,
     )
     nav = [(entry.title, entry.path) for entry in nav_entries(ctx)]
 

@@ -9,8 +9,9 @@ Two halves:
   charts do not need a plotting library (matplotlib, numpy and pillow were most of the
   install). Output is deterministic: coordinates are rounded to 0.1 px, element ids are
   indexes, never user text, and nothing depends on the clock or the machine. Text and axes
-  use ``currentColor`` and the fills are CSS classes, so a dark colour scheme restyles the
-  chart (``prefers-color-scheme`` inside the SVG, which paints its own background).
+  use ``currentColor`` and the fills are CSS classes; each chart is written twice, for the
+  light scheme at its path and for the dark one at :func:`dark_path`, and the page shows the
+  one that matches the reader's scheme (Material's toggle included).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class Chart:
     alt: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    kind: str  # "volume" | "durations"
+    kind: str  # "volume" | "durations" | "trend"
     series: tuple[tuple[str, tuple[float, ...]], ...]  # (label, values) for drawing
     categories: tuple[str, ...] = ()
 
@@ -69,20 +70,23 @@ def volume_chart(ctx: SiteContext) -> Chart:
     incidents = _visible_incidents(ctx)
     severities = _severities(ctx, incidents)
     quarters: list[str] = []
+    current = quarter_key(ctx.now, tz)
     if incidents:
-        quarters = quarter_sequence(quarter_key(incidents[0].started_at, tz), quarter_key(ctx.now, tz))
+        quarters = quarter_sequence(quarter_key(incidents[0].started_at, tz), current)
     counts = {(q, s): 0 for q in quarters for s in severities}
     for inc in incidents:
         counts[(quarter_key(inc.started_at, tz), inc.max_severity)] += 1
     series = tuple((s, tuple(float(counts[(q, s)]) for q in quarters)) for s in severities)
     rows = tuple(
-        (q, *(str(counts[(q, s)]) for s in severities), str(sum(counts[(q, s)] for s in severities)))
+        (quarter_label(q, current), *(str(counts[(q, s)]) for s in severities),
+         str(sum(counts[(q, s)] for s in severities)))
         for q in quarters
     )
     total = len(incidents)
     busiest = max(quarters, key=lambda q: (sum(counts[(q, s)] for s in severities), q)) if quarters else None
     alt = (
-        f"Stacked bar chart of incident volume per quarter by severity, {quarters[0]} to {quarters[-1]}: "
+        f"Stacked bar chart of incident volume per quarter by severity, {quarters[0]} to {quarters[-1]} "
+        f"({TO_DATE}): "
         f"{total} incidents in total; the busiest quarter was {busiest} with "
         f"{sum(counts[(busiest, s)] for s in severities)}. The table below lists every value."
         if quarters and busiest else "No incidents yet."
@@ -95,7 +99,7 @@ def volume_chart(ctx: SiteContext) -> Chart:
         rows=rows,
         kind="volume",
         series=series,
-        categories=tuple(quarters),
+        categories=tuple(quarter_label(q, current) for q in quarters),
     )
 
 
@@ -130,8 +134,57 @@ def duration_chart(ctx: SiteContext, metric: str) -> Chart:
     )
 
 
+TO_DATE = "to date"
+
+
+def quarter_label(quarter: str, current: str) -> str:
+    """``2026-Q4 (to date)`` for the quarter still running: it is not a complete one."""
+    return f"{quarter} ({TO_DATE})" if quarter == current else quarter
+
+
+def trend_chart(ctx: SiteContext, metric: str = "time_to_resolve") -> Chart:
+    """Every incident's duration per quarter (log scale), the median where a quarter has enough incidents."""
+    tz = ctx.model.config.site.timezone
+    incidents = _visible_incidents(ctx)
+    current = quarter_key(ctx.now, tz)
+    quarters: list[str] = quarter_sequence(quarter_key(incidents[0].started_at, tz), current) if incidents else []
+    values: dict[str, list[float]] = {q: [] for q in quarters}
+    for inc in incidents:
+        v = incident_durations(inc, ctx.now)[metric]
+        if v is not None:
+            values[quarter_key(inc.started_at, tz)].append(max(v, 1.0))
+    for q in values:
+        values[q].sort()
+    label = _METRIC_LABELS[metric]
+    rows = tuple(
+        (quarter_label(q, current), str(len(vs)),
+         format_seconds(median(vs)) if len(vs) >= MIN_N_MEDIAN else f"not enough data (n={len(vs)})",
+         format_seconds(vs[0]) if vs else "-", format_seconds(vs[-1]) if vs else "-")
+        for q, vs in values.items())
+    with_median = [q for q, vs in values.items() if len(vs) >= MIN_N_MEDIAN]
+    alt = (
+        f"Dot plot of {label.lower()} per incident by quarter on a logarithmic time axis, {quarters[0]} to "
+        f"{quarters[-1]} ({TO_DATE}), {sum(len(v) for v in values.values())} incidents; "
+        + (f"medians drawn for {', '.join(with_median)}" if with_median
+           else f"no quarter has the {MIN_N_MEDIAN} incidents a median needs")
+        + ". The table below gives the count, median and range per quarter."
+        if quarters else "No incidents yet."
+    )
+    return Chart(
+        path=f"kpis/{metric.replace('_', '-')}-by-quarter.svg",
+        title=f"{label} by quarter (log scale)",
+        alt=alt,
+        columns=("Quarter", "Incidents", "Median", "Shortest", "Longest"),
+        rows=rows,
+        kind="trend",
+        series=tuple((q, tuple(vs)) for q, vs in values.items()),
+        categories=tuple(quarter_label(q, current) for q in quarters),
+    )
+
+
 def chart_specs(ctx: SiteContext) -> list[Chart]:
-    return [volume_chart(ctx), duration_chart(ctx, "time_to_detect"), duration_chart(ctx, "time_to_resolve")]
+    return [trend_chart(ctx), volume_chart(ctx), duration_chart(ctx, "time_to_detect"),
+            duration_chart(ctx, "time_to_resolve")]
 
 
 # ---------------------------------------------------------------- drawing
@@ -155,16 +208,37 @@ def _style(severity: str) -> tuple[str, str, str, str]:
     return SEVERITY_STYLE.get(severity, _OTHER_STYLE)
 
 
-def _stylesheet(severities: list[str]) -> str:
-    light = [f".sp-s{i}{{fill:{_style(s)[0]}}}" for i, s in enumerate(severities)]
-    dark = [f".sp-s{i}{{fill:{_style(s)[1]}}}" for i, s in enumerate(severities)]
+@dataclass(frozen=True)
+class Scheme:
+    """The colours of one colour scheme: text and axes, background, and which severity colour."""
+
+    suffix: str  # "" for light, "-dark" for dark (the file name's ending)
+    ink: str
+    background: str
+    severity_index: int  # 0: SEVERITY_STYLE's light colour, 1: its dark one
+    dot: str  # the trend chart's marks
+
+
+LIGHT = Scheme("", "#1f2937", "#ffffff", 0, "#1d4ed8")
+# Marks at least 3:1 against Material's slate background.
+DARK = Scheme("-dark", "#e5e7eb", "#1e2129", 1, "#93c5fd")
+SCHEMES = (LIGHT, DARK)
+
+
+def dark_path(path: str) -> str:
+    """``kpis/x.svg`` -> ``kpis/x-dark.svg``: the same chart drawn for the dark scheme."""
+    return path.removesuffix(".svg") + DARK.suffix + ".svg"
+
+
+def _stylesheet(severities: list[str], scheme: Scheme) -> str:
+    fills = [f".sp-s{i}{{fill:{_style(s)[scheme.severity_index]}}}" for i, s in enumerate(severities)]
     return (
         "<style>"
-        ".sp-chart-svg{color:#1f2937}.sp-bg{fill:#ffffff}.sp-grid{stroke:currentColor;stroke-opacity:.16}"
+        f".sp-chart-svg{{color:{scheme.ink}}}.sp-bg{{fill:{scheme.background}}}"
+        ".sp-grid{stroke:currentColor;stroke-opacity:.16}"
         ".sp-chart-svg text{fill:currentColor}.sp-ink{stroke:currentColor;fill:none}"
-        ".sp-hatch{stroke:#ffffff}" + "".join(light) +
-        "@media (prefers-color-scheme: dark){.sp-chart-svg{color:#e5e7eb}.sp-bg{fill:#1e2129}"
-        ".sp-hatch{stroke:#1e2129}" + "".join(dark) + "}"
+        f".sp-hatch{{stroke:{scheme.background}}}.sp-dot{{fill:{scheme.dot}}}"
+        f".sp-dot--open{{fill:none;stroke:{scheme.dot};stroke-width:1.2}}" + "".join(fills) +
         "</style>"
     )
 
@@ -214,7 +288,7 @@ def _ids(chart: Chart) -> str:
     return chart.path.rsplit("/", 1)[-1].removesuffix(".svg")
 
 
-def _frame(chart: Chart, severities: list[str], defs: list[str], body: list[str]) -> bytes:
+def _frame(chart: Chart, severities: list[str], defs: list[str], body: list[str], scheme: Scheme) -> bytes:
     pid = _ids(chart)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="sp-chart-svg" width="{WIDTH}" height="{HEIGHT}" '
@@ -222,7 +296,7 @@ def _frame(chart: Chart, severities: list[str], defs: list[str], body: list[str]
         f"font-family={quoteattr(_FONT)} font-size=\"11\">",
         f'<title id="{pid}-title">{escape(chart.title)}</title>',
         f'<desc id="{pid}-desc">{escape(chart.alt)}</desc>',
-        _stylesheet(severities),
+        _stylesheet(severities, scheme),
         f"<defs>{''.join(defs)}</defs>" if defs else "",
         f'<rect class="sp-bg" width="{WIDTH}" height="{HEIGHT}"/>',
         _text(12, 22, chart.title, extra=' font-size="14" font-weight="600"'),
@@ -232,7 +306,7 @@ def _frame(chart: Chart, severities: list[str], defs: list[str], body: list[str]
     return ("\n".join(p for p in parts if p) + "\n").encode("utf-8")
 
 
-def _draw_volume(chart: Chart) -> bytes:
+def _draw_volume(chart: Chart, scheme: Scheme) -> bytes:
     severities = [s for s, _ in chart.series]
     quarters = chart.categories
     left, right, top, bottom = 56.0, WIDTH - 118.0, 40.0, HEIGHT - 66.0
@@ -282,23 +356,32 @@ def _draw_volume(chart: Chart) -> bytes:
         y = top + 16 + row * 20
         body.append(f'<rect x="{_n(lx)}" y="{_n(y)}" width="14" height="14" fill="url(#{pid}-p{si})"/>')
         body.append(_text(lx + 20, y + 11, severities[si]))
-    return _frame(chart, severities, defs, body)
+    return _frame(chart, severities, defs, body, scheme)
 
 
-def _draw_durations(chart: Chart) -> bytes:
+def _log_axis(values: list[float]) -> tuple[int, int, list[tuple[float, str]]]:
+    """Decades spanned by the values (at least one) and the named ticks inside them."""
+    lo_exp = math.floor(math.log10(max(min(values, default=60.0), 1.0)))
+    hi_exp = max(math.ceil(math.log10(max(max(values, default=86400.0), 10.0))), lo_exp + 1)
+    ticks: list[tuple[float, str]] = [(t, name) for t, name in _TICKS if 10**lo_exp <= t <= 10**hi_exp]
+    if len(ticks) < 2:  # a narrow range: label the decades instead
+        ticks = [(10**e, format_seconds(10**e)) for e in range(lo_exp, hi_exp + 1)]
+    return lo_exp, hi_exp, ticks
+
+
+def _share(seconds: float, lo_exp: int, hi_exp: int) -> float:
+    return (math.log10(max(seconds, 1.0)) - lo_exp) / (hi_exp - lo_exp)
+
+
+def _draw_durations(chart: Chart, scheme: Scheme) -> bytes:
     severities = [s for s, _ in chart.series]
     values = [v for _, vs in chart.series for v in vs]
     left, right, top, bottom = 64.0, WIDTH - 24.0, 40.0, HEIGHT - 52.0
-    lo_exp = math.floor(math.log10(max(min(values, default=60.0), 1.0)))
-    hi_exp = max(math.ceil(math.log10(max(max(values, default=86400.0), 10.0))), lo_exp + 1)
+    lo_exp, hi_exp, ticks = _log_axis(values)
 
     def x_of(seconds: float) -> float:
-        share = (math.log10(max(seconds, 1.0)) - lo_exp) / (hi_exp - lo_exp)
-        return left + (right - left) * share
+        return left + (right - left) * _share(seconds, lo_exp, hi_exp)
 
-    ticks = [(t, name) for t, name in _TICKS if 10**lo_exp <= t <= 10**hi_exp]
-    if len(ticks) < 2:  # a narrow range: label the decades instead
-        ticks = [(10**e, format_seconds(10**e)) for e in range(lo_exp, hi_exp + 1)]
     rows = max(len(severities), 1)
     row_height = (bottom - top) / rows
     pid = _ids(chart)
@@ -329,13 +412,64 @@ def _draw_durations(chart: Chart) -> bytes:
     if not values:
         body.append(_text((left + right) / 2, (top + bottom) / 2, "No incidents with this measure yet", "middle"))
     body.append(f'<path class="sp-ink" d="M{_n(left)} {_n(top)}V{_n(bottom)}H{_n(right)}"/>')
-    return _frame(chart, severities, defs, body)
+    return _frame(chart, severities, defs, body, scheme)
 
 
-def draw(chart: Chart) -> bytes:
-    """The chart as SVG bytes (same chart, same bytes)."""
-    return _draw_volume(chart) if chart.kind == "volume" else _draw_durations(chart)
+def _draw_trend(chart: Chart, scheme: Scheme) -> bytes:
+    """One column of dots per quarter on a logarithmic duration axis; the running quarter's dots hollow."""
+    values = [v for _, vs in chart.series for v in vs]
+    quarters = chart.categories
+    left, right, top, bottom = 64.0, WIDTH - 24.0, 40.0, HEIGHT - 80.0
+    lo_exp, hi_exp, ticks = _log_axis(values)
+
+    def y_of(seconds: float) -> float:
+        return bottom - (bottom - top) * _share(seconds, lo_exp, hi_exp)
+
+    body: list[str] = []
+    for seconds, name in ticks:
+        y = y_of(seconds)
+        body.append(f'<path class="sp-grid" d="M{_n(left)} {_n(y)}H{_n(right)}"/>')
+        body.append(_text(left - 6, y + 4, name, "end"))
+    body.append(_text((left + right) / 2, HEIGHT - 10,
+                      f"Horizontal line: median (where n >= {MIN_N_MEDIAN}); hollow: quarter to date", "middle"))
+    slot = (right - left) / max(len(quarters), 1)
+    label_every = math.ceil(len(quarters) / 36) or 1
+    last = len(chart.series) - 1
+    for qi, (_quarter, vals) in enumerate(chart.series):
+        cx = left + slot * (qi + 0.5)
+        spread = min(slot * 0.08, 4.0)
+        css = "sp-dot sp-dot--open" if qi == last else "sp-dot"
+        for i, value in enumerate(vals):
+            # Deterministic spread instead of random jitter: same data, same picture.
+            body.append(f'<circle class="{css}" cx="{_n(cx + ((i % 7) - 3) * spread)}" cy="{_n(y_of(value))}" r="3"/>')
+        if len(vals) >= MIN_N_MEDIAN:
+            mid = median(list(vals))
+            half = min(slot * 0.3, 18.0)
+            body.append(f'<path class="sp-ink" stroke-width="2" d="M{_n(cx - half)} {_n(y_of(mid))}H{_n(cx + half)}">'
+                        f"<title>{escape(f'{quarters[qi]}: median {format_seconds(mid)}')}</title></path>")
+        body.append(f'<path class="sp-ink" d="M{_n(cx)} {_n(bottom)}V{_n(bottom + 4)}"/>')
+        if qi % label_every == 0:
+            body.append(_text(cx + 3, bottom + 14, quarters[qi], "end",
+                              f' transform="rotate(-45 {_n(cx + 3)} {_n(bottom + 14)})"'))
+    if not values:
+        body.append(_text((left + right) / 2, (top + bottom) / 2, "No incidents with this measure yet", "middle"))
+    body.append(f'<path class="sp-ink" d="M{_n(left)} {_n(top)}V{_n(bottom)}H{_n(right)}"/>')
+    return _frame(chart, [], [], body, scheme)
+
+
+def draw(chart: Chart, scheme: Scheme = LIGHT) -> bytes:
+    """The chart as SVG bytes for one colour scheme (same chart, same bytes)."""
+    if chart.kind == "volume":
+        return _draw_volume(chart, scheme)
+    if chart.kind == "trend":
+        return _draw_trend(chart, scheme)
+    return _draw_durations(chart, scheme)
 
 
 def render_charts(ctx: SiteContext) -> dict[str, bytes]:
-    return {chart.path: draw(chart) for chart in chart_specs(ctx)}
+    """Each chart twice: for the light scheme at its path, for the dark one at :func:`dark_path`."""
+    out = {}
+    for chart in chart_specs(ctx):
+        out[chart.path] = draw(chart, LIGHT)
+        out[dark_path(chart.path)] = draw(chart, DARK)
+    return out

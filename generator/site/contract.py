@@ -43,6 +43,10 @@ class Page:
     toc: bool = True  # show the table of contents beside the content
     feeds: tuple[FeedLink, ...] = ()  # autodiscovery links (plain text; the renderer escapes)
     labels: tuple[str, ...] = ()  # plain-text marks such as "Draft", "Internal"
+    # "status": one centred column, no navigation sidebar and no table of contents (home, incidents,
+    # services, maintenance, history, subscribe, 404); "docs": sidebar and table of contents kept
+    # (post-mortems, KPIs, About), where a long page needs them.
+    layout: str = "docs"
 
     @property
     def path(self) -> str:

@@ -118,6 +118,7 @@ THEME_DIR = Path(__file__).resolve().parents[1] / "theme"
 EXTRA_CSS = "assets/css/statuspress.css"
 # The stylesheet made from theme.primary_color and theme.accent_color.
 BRAND_CSS = "assets/css/statuspress-brand.css"
+EXTRA_JS = "assets/js/statuspress.js"
 # A repository's theme/statuspress/ holds page templates (generator/site/templating.py), not Material files.
 PAGE_TEMPLATES = "statuspress"
 
@@ -155,6 +156,8 @@ class SiteSettings:
     now_text: str = ""
     footer_feed: str = "feeds/incidents.rss"
     branding: Branding = Branding()
+    # The finished content of 404.html (escaped, sanitised), or "" for Material's own.
+    not_found_html: str = ""
 
     @property
     def theme_dirs(self) -> tuple[Path, ...]:
@@ -216,10 +219,11 @@ class _StatuspressPlugin(BasePlugin):
             meta["description"] = _markup(spec.description)
         if not spec.search:
             meta["search"] = {"exclude": True}
-        hide = ["toc"] if not spec.toc else []
+        hide = ["navigation", "toc"] if spec.layout == "status" else (["toc"] if not spec.toc else [])
         if hide:
             meta["hide"] = hide
         meta["sp_feeds"] = _feeds(spec.feeds)
+        meta["sp_layout"] = spec.layout  # the header leaves search out of status pages (no index download)
         meta["sp_labels"] = [_markup(label) for label in spec.labels]
         page.meta = meta
         return markdown
@@ -243,6 +247,44 @@ _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkb
 
 def valid_toggles(html: str) -> str:
     return _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
+
+
+_SP_TABLE = re.compile(r'<table class="sp-table[^"]*">.*?</table>', re.S)
+_COL_HEAD = re.compile(r'<th scope="col"[^>]*>(.*?)</th>', re.S)
+_BODY_CELL = re.compile(r'<(th|td)((?: [^>]*)?)>')
+_ROW = re.compile(r'<tr[^>]*>.*?</tr>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def labelled_tables(html: str) -> str:
+    """Each body cell of statuspress's tables gets ``data-label="<its column's heading>"``.
+
+    Under 600 px the stylesheet stacks a table's rows and prints the label before each value
+    (``td::before``), so no table is wider than a phone's screen and no JavaScript is needed.
+    The headings are statuspress's own escaped text, copied as they are.
+    """
+
+    def one_table(match: re.Match[str]) -> str:
+        table = match.group(0)
+        head_end = table.find("</thead>")
+        if head_end < 0:
+            return table
+        labels = [" ".join(_TAG.sub("", h).split()) for h in _COL_HEAD.findall(table[:head_end])]
+
+        def one_row(row: re.Match[str]) -> str:
+            column = iter(labels)
+
+            def one_cell(cell: re.Match[str]) -> str:
+                label = next(column, "")
+                if not label or "data-label=" in cell.group(2):
+                    return cell.group(0)
+                return f'<{cell.group(1)}{cell.group(2)} data-label="{label}">'
+
+            return _BODY_CELL.sub(one_cell, row.group(0))
+
+        return table[:head_end] + _ROW.sub(one_row, table[head_end:])
+
+    return _SP_TABLE.sub(one_table, html) if "sp-table" in html else html
 
 
 def _palette(branding: Branding) -> list[dict[str, object]]:
@@ -325,7 +367,8 @@ def _config_options(
         # No Google Fonts: the page must not call third parties, and must render offline.
         "font": False,
         "palette": _palette(branding),
-        "features": [],
+        # Sections as tabs in the header: status pages drop the sidebar and keep the way around.
+        "features": ["navigation.tabs"],
     }
     if branding.logo:
         theme["logo"] = branding.logo
@@ -344,6 +387,8 @@ def _config_options(
         # Nothing is converted from Markdown: pages arrive as finished HTML.
         "markdown_extensions": [],
         "extra_css": extra_css,
+        # Deferred: runs after the page is parsed and before Material looks at it (see the script).
+        "extra_javascript": [{"path": EXTRA_JS, "defer": True}],
         "extra": {
             "generator": False,
             "sp_internal": settings.internal,
@@ -355,6 +400,7 @@ def _config_options(
             },
             "sp_announcement": Markup(branding.announcement_html),  # sanitised by the Markdown renderer
             "sp_support": _markup(branding.support_url),
+            "sp_not_found": Markup(settings.not_found_html),  # finished HTML from the page templates
         },
         "nav": [{title: path} for title, path in nav],
         # Incident pages are deliberately not in the nav: say nothing about them.
@@ -591,7 +637,7 @@ _NOW_MARK = "<!--sp:now"
 # Below this many pages to render, a second process costs more than it saves.
 PARALLEL_MIN_PAGES = 200
 # Bump when rendering changes in a way the cache keys cannot see.
-_RENDERER_VERSION = "1"
+_RENDERER_VERSION = "2"
 
 
 def _cpus() -> int:
@@ -613,7 +659,8 @@ def _page_key(page: Page) -> bytes:
 def _site_key(settings: SiteSettings, nav: Sequence[tuple[str, str]], nav_pages: Sequence[Page]) -> bytes:
     """Everything besides its own content that a rendered page shows (the build moment aside)."""
     h = hashlib.sha256()
-    fixed = dataclasses.replace(settings, now_iso="", now_text="", theme_dir=Path("."))
+    # 404.html (its status banner changes with the build moment) is rendered on every build, never kept.
+    fixed = dataclasses.replace(settings, now_iso="", now_text="", theme_dir=Path("."), not_found_html="")
     versions = []
     for dist in ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pymdown-extensions"):
         try:
@@ -621,7 +668,7 @@ def _site_key(settings: SiteSettings, nav: Sequence[tuple[str, str]], nav_pages:
         except metadata.PackageNotFoundError:
             versions.append("")
     # Nav entries show their pages' titles, and nav pages show their neighbours'.
-    nav_meta = [(p.path, p.title, p.description, p.search, p.toc, p.labels) for p in nav_pages]
+    nav_meta = [(p.path, p.title, p.description, p.search, p.toc, p.labels, p.layout) for p in nav_pages]
     h.update(repr((_RENDERER_VERSION, fixed, list(nav), nav_meta, versions)).encode("utf-8", "surrogatepass"))
     for theme in settings.theme_dirs:
         h.update(b"\1layer\0")
@@ -723,7 +770,7 @@ def _populate(page: MkDocsPage, config: Any, files: Files, spec: Page | None) ->
         page = config.plugins.on_pre_page(page, config=config, files=files)
         page.markdown = config.plugins.on_page_markdown("", page=page, config=config, files=files)
         if spec is not None:
-            page.content = spec.html
+            page.content = labelled_tables(spec.html)
             page.toc = get_toc(toc_tokens(spec.headings))
         else:  # not one of ours (a plugin's page): MkDocs' own way
             page.read_source(config)

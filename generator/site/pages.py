@@ -33,9 +33,11 @@ from generator.site.views.home import home_view
 from generator.site.views.incident import incident_view
 from generator.site.views.kpis import kpis_view
 from generator.site.views.maintenance import maintenance_index_view, maintenance_view
+from generator.site.views.not_found import not_found_view
 from generator.site.views.postmortems import postmortem_view, postmortems_view
 from generator.site.views.services import service_view, services_view
 from generator.site.views.shared import Facts, ListItem, PageInfo, make_facts, rel
+from generator.site.views.subscribe import subscribe_view
 from generator.site.visibility import SiteContext
 
 __all__ = ["NavEntry", "Page", "PageMemo", "build_pages", "nav_entries", "rel", "render_markdown"]
@@ -55,6 +57,7 @@ def render_page(templates: Templates, template: str, view: object) -> Page:
         toc=info.toc,
         feeds=info.feeds,
         labels=info.labels,
+        layout=info.layout,
     )
 
 
@@ -131,6 +134,11 @@ def build_pages(ctx: SiteContext, memo: PageMemo | None = None) -> list[Page]:
     Templates come from ``ctx.root``'s ``theme/statuspress/`` over the bundled
     ones; a broken override raises :class:`generator.site.templating.TemplateProblem`.
     """
+    return build_site_pages(ctx, memo)[0]
+
+
+def build_site_pages(ctx: SiteContext, memo: PageMemo | None = None) -> tuple[list[Page], str]:
+    """The pages, and the finished content of the "page not found" page (``404.html``, served at any address)."""
     templates = templates_for(ctx.root)
     if memo is not None:
         memo.begin(ctx, templates)
@@ -152,4 +160,5 @@ def build_pages(ctx: SiteContext, memo: PageMemo | None = None) -> list[Page]:
     if ctx.kpis_public:
         pages.append(render_page(templates, "kpis.html", kpis_view(facts)))
     pages.append(render_page(templates, "about.html", about_view(facts)))
-    return pages
+    pages.append(render_page(templates, "subscribe.html", subscribe_view(facts)))
+    return pages, templates.render("not_found.html", page=not_found_view(facts))

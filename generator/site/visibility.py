@@ -17,26 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.model import Incident, Maintenance, Model, Postmortem
-
-# Plain-text words for Statuspage statuses, for people (badges, feeds, calendars).
-STATUS_LABELS = {
-    "operational": "Operational",
-    "none": "No customer impact",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
-    "under_maintenance": "Under maintenance",
-    "investigating": "Investigating",
-    "identified": "Identified",
-    "monitoring": "Monitoring",
-    "resolved": "Resolved",
-    "scheduled": "Scheduled",
-    "in_progress": "In progress",
-    "verifying": "Verifying",
-    "completed": "Completed",
-    "cancelled": "Cancelled",
-}
-
+from generator.words import STATUS_LABELS, status_label  # noqa: F401  (words live in generator.words)
 
 # Characters XML 1.0 cannot carry at all (YAML lets "\x01" through in double quotes).
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -48,10 +29,6 @@ def xml_safe(text: str) -> str:
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def status_label(word: str) -> str:
-    return STATUS_LABELS.get(word, word.replace("_", " ").capitalize())
 
 
 # Names of the Incident fields that never leave an internal build.
@@ -123,6 +100,11 @@ class SiteContext:
     def service_name(self, service_id: str) -> str:
         svc = self.model.config.service(service_id)
         return svc.name if svc is not None else service_id
+
+    @property
+    def show_severity(self) -> bool:
+        """Severity is shown to customers only when ``publish.severity`` says so; internal builds always show it."""
+        return self.internal or self.model.config.publish_severity
 
     def severity_text(self, severity: str) -> str:
         """``SEV-2 (Major)`` with the configured label."""

@@ -16,6 +16,7 @@ from generator.validate.crossfile import crossfile_rules
 from generator.validate.lifecycle import incident_rules, maintenance_rules
 from generator.validate.partial import partial_rules
 from generator.validate.postmortem import policy_rules, postmortem_rules
+from generator.validate.stale import stale_rules
 
 
 def validate_model(model: Model, now: datetime, strict: bool = False, config_usable: bool = True) -> list[Problem]:
@@ -29,6 +30,7 @@ def validate_model(model: Model, now: datetime, strict: bool = False, config_usa
         problems.extend(postmortem_rules(pm, model, now))
     problems.extend(policy_rules(model, now))
     problems.extend(partial_rules(model, now, config_usable))
+    problems.extend(stale_rules(model, now))
     return finish(problems, strict)
 
 

@@ -29,6 +29,8 @@ Design notes (why):
 from __future__ import annotations
 
 import functools
+import gzip
+import io
 import os
 import re
 import shutil
@@ -46,8 +48,8 @@ AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS_DIR = REPO_ROOT / "artifacts"
 SCREENSHOT_DIR = ARTIFACTS_DIR / "screenshots"
 
-# WCAG 2.0 and 2.1, levels A and AA: what the status page promises.
-AXE_TAGS: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+# WCAG 2.0, 2.1 and 2.2, levels A and AA: what the status page promises (2.2 adds target-size).
+AXE_TAGS: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa")
 
 # Flags for a closed network and a root user; without the networking ones Chromium keeps
 # trying (and failing) to reach Google services at every start.
@@ -91,18 +93,48 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+# What a static host compresses (GitHub Pages, Netlify, nginx's usual gzip_types).
+GZIP_TYPES: tuple[str, ...] = ("text/", "application/javascript", "application/json", "application/xml",
+                              "image/svg+xml", "application/rss+xml", "application/atom+xml")
+
+
+class _GzipHandler(_QuietHandler):
+    """Static files, gzip-compressed (level 6, as nginx and most hosts) for text types when asked."""
+
+    def send_head(self):  # type: ignore[no-untyped-def]  # stdlib signature
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # the redirect to the directory URL
+            path = path / "index.html"
+        ctype = self.guess_type(str(path))
+        wants = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wants and path.is_file() and ctype.startswith(GZIP_TYPES)):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 @contextmanager
-def serve_directory(root: Path | str) -> Iterator[str]:
+def serve_directory(root: Path | str, *, compress: bool = False) -> Iterator[str]:
     """Serve ``root`` over HTTP on 127.0.0.1 (a free port) while the ``with`` block runs.
 
     Yields the base URL with a trailing slash, e.g. ``"http://127.0.0.1:41234/"``; join page paths
     to it (``base + "incidents/x/"``). Directory URLs serve their ``index.html`` as a static host
-    (GitHub Pages) would. The server runs in a daemon thread and is shut down on exit.
+    (GitHub Pages) would. ``compress=True`` gzips text responses for clients that accept them, as
+    a host would (to measure what a page costs to download). The server runs in a daemon thread
+    and is shut down on exit.
     """
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"cannot serve {root}: not a directory")
-    handler = functools.partial(_QuietHandler, directory=str(root))
+    handler = functools.partial(_GzipHandler if compress else _QuietHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name=f"serve {root}", daemon=True)
@@ -212,6 +244,24 @@ async (options) => {
 """
 
 
+def _record_network(page: Any, log: list[dict[str, Any]]) -> None:
+    def finished(request: Any) -> None:
+        response = request.response()
+        sizes = request.sizes()
+        log.append({
+            "url": request.url,
+            "status": response.status if response is not None else 0,
+            "failure": None,
+            "transferred": sizes["responseHeadersSize"] + sizes["responseBodySize"],
+        })
+
+    def failed(request: Any) -> None:
+        log.append({"url": request.url, "status": 0, "failure": request.failure or "failed", "transferred": 0})
+
+    page.on("requestfinished", finished)
+    page.on("requestfailed", failed)
+
+
 def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "page"
 
@@ -279,8 +329,16 @@ class Browser:
         height: int = DEFAULT_HEIGHT,
         color_scheme: str = "light",
         javascript: bool = True,
+        timezone: str | None = None,
+        clock: str | None = None,
+        network: list[dict[str, Any]] | None = None,
     ) -> Iterator[Any]:
         """Open ``url`` in a fresh context and yield the Playwright ``Page`` for custom checks.
+
+        ``timezone`` ("America/New_York") is the zone the page sees (CDP
+        ``Emulation.setTimezoneOverride``); ``clock`` (ISO 8601) is what ``Date`` says when the
+        page starts (Playwright's clock, installed before any script runs; it then runs on).
+        ``network``, a list, receives one dict per request of the load (see `network_log`).
 
         ``javascript=False`` loads the page as a browser with scripts disabled would (the status
         page must work without JavaScript). Console errors and uncaught exceptions are collected
@@ -291,11 +349,16 @@ class Browser:
             color_scheme=color_scheme,
             java_script_enabled=javascript,
             reduced_motion="reduce",
+            timezone_id=timezone,
         )
         context.set_default_timeout(self.timeout_ms)
         context.route("**/*", self._route)
         try:
             page = context.new_page()
+            if clock is not None:
+                page.clock.install(time=clock)
+            if network is not None:
+                _record_network(page, network)
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
             page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -315,6 +378,16 @@ class Browser:
             self.blocked_requests.append(route.request.url)
             route.abort()
 
+    def network_log(self, url: str, *, width: int = DESKTOP_WIDTH) -> list[dict[str, Any]]:
+        """Every request a first visit to ``url`` makes until the network is idle: one dict each with
+        ``url``, ``status`` (0 when it failed), ``failure`` and ``transferred`` (bytes on the wire:
+        headers plus the body as sent, compressed when the server compressed it)."""
+        log: list[dict[str, Any]] = []
+        with self.page(url, width=width, network=log) as page:
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(300)  # requests Material starts once the page is idle
+        return log
+
     # -- checks ------------------------------------------------------------------------------
 
     def axe(
@@ -326,7 +399,7 @@ class Browser:
         tags: Iterable[str] = AXE_TAGS,
         disable_rules: Iterable[str] = (),
     ) -> list[AxeViolation]:
-        """Run axe-core (WCAG 2.0/2.1 A and AA by default) on ``url``; ``[]`` when it passes.
+        """Run axe-core (WCAG 2.0, 2.1 and 2.2, A and AA by default) on ``url``; ``[]`` when it passes.
 
         ``disable_rules`` takes axe rule ids (e.g. ``"color-contrast"``) to leave out; prefer
         fixing the page.

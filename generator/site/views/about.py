@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.model import Config
 from generator.site import urls
 from generator.site.views.shared import LEGEND, Facts, LegendItem, Link, PageInfo, rel
 
@@ -33,9 +34,8 @@ class AboutView:
     legend: tuple[LegendItem, ...]
 
 
-def about_view(facts: Facts) -> AboutView:
-    url = "about/"
-    config = facts.ctx.model.config
+def feed_rows(url: str, config: Config) -> tuple[FeedRow, ...]:
+    """Every feed, linked from the page at ``url``: all incidents, maintenance, post-mortems, then each service."""
     rows = []
     for kind, label in (("incidents", "All incidents"), ("maintenance", "Maintenance"), ("postmortems", "Post-mortems")):
         rows.append(FeedRow(label, tuple(Link(urls.FEED_LABELS[fmt], rel(url, urls.feed_path(kind, fmt)))
@@ -43,6 +43,13 @@ def about_view(facts: Facts) -> AboutView:
     for svc in config.services:
         rows.append(FeedRow(svc.name, tuple(Link(urls.FEED_LABELS[fmt], rel(url, urls.service_feed_path(svc.id, fmt)))
                                             for fmt in urls.FEED_FORMATS)))
+    return tuple(rows)
+
+
+def about_view(facts: Facts) -> AboutView:
+    url = "about/"
+    config = facts.ctx.model.config
+    rows = feed_rows(url, config)
     weights = config.uptime.weights
     return AboutView(
         page=PageInfo(url, "About", feeds=facts.feeds),

@@ -22,7 +22,7 @@ class InternalNote:
 
 @dataclass(frozen=True)
 class IncidentEntry:
-    severity: str
+    severity: str  # "" unless severity is shown (publish.severity, internal builds)
     affected: str  # service names, comma-separated
     started: Time
     resolved: Time | None
@@ -41,11 +41,12 @@ def incident_entry_view(ctx: SiteContext, inc: Incident) -> IncidentEntry:
             error_messages="; ".join(str(e) for e in fields["error_messages"]) or "none",  # type: ignore[attr-defined]
         )
     return IncidentEntry(
-        severity=ctx.severity_text(inc.max_severity),
+        severity=ctx.severity_text(inc.max_severity) if ctx.show_severity else "",
         affected=", ".join(ctx.service_name(sid) for sid in inc.affected_service_ids()),
         started=time_of(ctx, inc.started_at),
         resolved=time_of(ctx, inc.resolved_at) if inc.resolved_at is not None else None,
         status_text=status_label(inc.status),
+        # No "estimate passed" here: a feed entry depends on the content, never on the build's clock.
         updates=timeline(ctx, inc.updates, show_eta=inc.is_open),
         internal=internal,
     )

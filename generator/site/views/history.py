@@ -9,9 +9,11 @@ from generator.compute.localtime import local_date
 from generator.site import urls
 from generator.site.views.shared import (
     MONTH_NAMES,
+    Banner,
     Facts,
     ListItem,
     PageInfo,
+    banner_of,
     incident_item,
     maintenance_item,
     rel,
@@ -39,6 +41,7 @@ class PageLink:
 @dataclass(frozen=True)
 class HistoryView:
     page: PageInfo
+    banner: Banner  # the whole site's status, first under the header
     span: str  # "September 2026 to November 2026"
     timezone: str
     months: tuple[Month, ...]
@@ -72,7 +75,12 @@ def history_views(facts: Facts) -> list[HistoryView]:
     tz = ctx.model.config.site.timezone
     items: dict[tuple[int, int], list[tuple[datetime, str, str]]] = {}
     for inc in facts.incidents:
-        items.setdefault(_month_key(inc.started_at, tz), []).append((inc.started_at, inc.id, "i"))
+        # Listed in every month it was open: an outage from last month still running is this month's news too.
+        end = inc.resolved_at if inc.resolved_at is not None and inc.resolved_at <= ctx.now else ctx.now
+        key, last_key = _month_key(inc.started_at, tz), _month_key(max(end, inc.started_at), tz)
+        while key <= last_key:
+            items.setdefault(key, []).append((inc.started_at, inc.id, "i"))
+            key = (key[0] + 1, 1) if key[1] == 12 else (key[0], key[1] + 1)
     maint_by_id = {m.id: m for m in ctx.model.maintenance}
     for m in ctx.model.maintenance:
         if m.state(ctx.now) in ("completed", "cancelled"):
@@ -102,7 +110,8 @@ def history_views(facts: Facts) -> list[HistoryView]:
             month_views.append(Month(f"{year:04d}-{month:02d}", f"{MONTH_NAMES[month - 1]} {year}", tuple(rows)))
         title = "Incident history" if n == 1 else f"Incident history, page {n}"
         views.append(HistoryView(
-            page=PageInfo(url, title, search=False, feeds=facts.feeds),
+            page=PageInfo(url, title, search=False, feeds=facts.feeds, layout="status"),
+            banner=banner_of(facts),
             span=f"{MONTH_NAMES[first[1] - 1]} {first[0]} to {MONTH_NAMES[last[1] - 1]} {last[0]}",
             timezone=tz,
             months=tuple(month_views),

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from generator.compute.localtime import local_date
-from generator.compute.status import is_open_at, overall_status, status_indicator
+from generator.compute.status import is_open_at
 from generator.site import urls
 from generator.site.views.shared import (
     LEGEND,
     WEEKDAYS,
+    Banner,
     Bars,
     Facts,
     IncidentCard,
@@ -20,26 +21,19 @@ from generator.site.views.shared import (
     MaintenanceCard,
     PageInfo,
     Status,
-    Time,
+    banner_of,
     bars,
     date_text,
+    days_spanned,
     incident_card,
     incident_item,
     maintenance_card,
     maintenance_item,
     rel,
     status_of,
-    time_of,
 )
 
 RECENT_DAYS = 14
-
-
-@dataclass(frozen=True)
-class Banner:
-    level: str  # overall status word
-    text: str  # "All systems operational"
-    as_of: Time
 
 
 @dataclass(frozen=True)
@@ -80,8 +74,6 @@ def home_view(facts: Facts) -> HomeView:
     ctx = facts.ctx
     url = urls.home_url()
     config = ctx.model.config
-    overall = overall_status(facts.statuses)
-    _indicator, description = status_indicator(overall)
     states = {m.id: m.state(ctx.now) for m in ctx.model.maintenance}
     running = [m for m in ctx.model.maintenance if states[m.id] in ("in_progress", "verifying")]
     upcoming = sorted((m for m in ctx.model.maintenance if states[m.id] == "scheduled"),
@@ -98,11 +90,14 @@ def home_view(facts: Facts) -> HomeView:
     today = local_date(ctx.now, tz)
     oldest = today - timedelta(days=RECENT_DAYS - 1)
     by_day: dict[date, list[ListItem]] = {}
-    for inc in facts.incidents:  # newest first: stop at the first one older than the window
-        day = local_date(inc.started_at, tz)
-        if day < oldest:
-            break
-        by_day.setdefault(day, []).append(incident_item(facts, url, inc))
+    for inc in facts.incidents:  # newest first
+        # An incident shows on every day it was open: an outage that began last week is still news today.
+        if local_date(inc.started_at, tz) < oldest and not (is_open_at(inc, ctx.now) or (
+                inc.resolved_at is not None and local_date(inc.resolved_at, tz) >= oldest)):
+            continue
+        item = incident_item(facts, url, inc)
+        for day in days_spanned(ctx, inc, oldest, today):
+            by_day.setdefault(day, []).append(item)
     for m in sorted(ctx.model.maintenance, key=lambda m: (m.scheduled_start, m.id), reverse=True):
         if states[m.id] == "completed":
             by_day.setdefault(local_date(m.effective_start, tz), []).append(maintenance_item(ctx, url, m))
@@ -111,9 +106,9 @@ def home_view(facts: Facts) -> HomeView:
         day = today - timedelta(days=offset)
         recent.append(RecentDay(f"{WEEKDAYS[day.weekday()]}, {date_text(day)}", tuple(by_day.get(day, ()))))
     return HomeView(
-        page=PageInfo(url, "Current status", search=False, feeds=facts.feeds,
+        page=PageInfo(url, "Current status", search=False, feeds=facts.feeds, layout="status",
                       description=config.site.description or f"Current status of {config.site.name}"),
-        banner=Banner(overall, description, time_of(ctx, ctx.now)),
+        banner=banner_of(facts),
         active=tuple(incident_card(facts, url, i) for i in facts.incidents if is_open_at(i, ctx.now)),
         maintenance_running=tuple(maintenance_card(ctx, url, m) for m in running),
         maintenance_upcoming=tuple(maintenance_card(ctx, url, m) for m in upcoming),

@@ -6,18 +6,21 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from generator.compute.stale import standing_eta
 from generator.compute.status import is_open_at
 from generator.model import Incident, Source
 from generator.site import urls
 from generator.site.markdown import render_markdown
 from generator.site.urls import feed_links
 from generator.site.views.shared import (
+    Banner,
     Facts,
     Link,
     PageInfo,
     Status,
     Time,
     UpdateView,
+    banner_of,
     incident_duration,
     postmortem_marks,
     rel,
@@ -26,7 +29,7 @@ from generator.site.views.shared import (
     time_of,
     timeline,
 )
-from generator.site.visibility import status_label
+from generator.words import RECOVERED, category_label, detection_label, status_label
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class AffectedRow:
     service: Link
     worst: Status
     now: Status | None  # None: ``now_text`` instead
-    now_text: str  # "Recovered" while the incident is open, else "-"
+    now_text: str  # "Recovered" while the incident is open (a resolved one shows "Operational" in ``now``)
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,10 @@ class InternalDetails:
 @dataclass(frozen=True)
 class IncidentView:
     page: PageInfo
+    banner: Banner  # the whole site's status, above the incident
     title: str
     status_text: str
-    severity: str
+    severity: str  # "" unless severity is shown (publish.severity, internal builds)
     severity_note: str  # "(highest reached; declared as SEV-2)" or ""
     started: Time
     detected: Time | None  # None: unknown
@@ -64,8 +68,8 @@ class IncidentView:
     mitigated: Time | None
     resolved: Time | None
     duration: str  # "2 h 5 min", "Ongoing for 1 h"
-    detected_by: str
-    category: str
+    detected_by: str  # "Reported by a customer"
+    category: str  # "Dependency"
     postmortems: tuple[PostmortemLink, ...]
     body: Markup  # sanitised Markdown
     affected: tuple[AffectedRow, ...]
@@ -101,11 +105,13 @@ def incident_view(facts: Facts, inc: Incident) -> IncidentView:
     feeds = tuple(feed_links(ctx, services[0])) if len(services) == 1 else facts.feeds
     summary = inc.updates[-1].message if inc.updates else inc.title
     return IncidentView(
-        page=PageInfo(url, inc.title, feeds=feeds, description=f"{status_label(inc.status)}: {summary}"[:300]),
+        page=PageInfo(url, inc.title, feeds=feeds, layout="status", description=f"{status_label(inc.status)}: {summary}"[:300]),
+        banner=banner_of(facts),
         title=inc.title,
-        status_text=status_label(inc.status),
-        severity=ctx.severity_text(inc.max_severity),
-        severity_note=(f"(highest reached; declared as {inc.severity})" if inc.max_severity != inc.severity else ""),
+        status_text=status_label(inc.status) if open_now else status_label("resolved"),
+        severity=ctx.severity_text(inc.max_severity) if ctx.show_severity else "",
+        severity_note=(f"(highest reached; declared as {inc.severity})"
+                       if inc.max_severity != inc.severity and ctx.show_severity else ""),
         started=time_of(ctx, inc.started_at),
         detected=time_of(ctx, inc.detected_at) if inc.detected_at is not None else None,
         acknowledged=time_of(ctx, inc.acknowledged_at) if inc.acknowledged_at is not None else None,
@@ -113,18 +119,18 @@ def incident_view(facts: Facts, inc: Incident) -> IncidentView:
         mitigated=time_of(ctx, inc.mitigated_at) if inc.mitigated_at is not None else None,
         resolved=time_of(ctx, inc.resolved_at) if inc.resolved_at is not None and not open_now else None,
         duration=incident_duration(ctx, inc).capitalize(),
-        detected_by=inc.detection.replace("_", " ") if inc.detection else "",
-        category=inc.category or "",
+        detected_by=detection_label(inc.detection or ""),
+        category=category_label(inc.category or ""),
         postmortems=tuple(PostmortemLink(Link(pm.title, rel(url, urls.postmortem_url(pm.id))), postmortem_marks(pm))
                           for pm in pms),
         body=render_markdown(inc.body),
         affected=tuple(
             AffectedRow(service_link(ctx, url, sid), status_of(worst),
-                        status_of(now_impact) if now_impact else None,
-                        "" if now_impact else ("Recovered" if open_now else "-"))
+                        status_of(now_impact) if now_impact else (None if open_now else status_of("operational")),
+                        "" if now_impact or not open_now else RECOVERED)
             for sid, worst, now_impact in facts.services_of(inc)),
         timezone=ctx.model.config.site.timezone,
-        updates=timeline(ctx, inc.updates, show_eta=open_now),
+        updates=timeline(ctx, inc.updates, show_eta=open_now, standing=standing_eta(inc, ctx.now)),
         internal=internal,
         source=source_link(inc.source),
         reopened=inc.reopened,

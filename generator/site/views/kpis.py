@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.compute.display import format_interval, format_seconds, format_share, format_stat
 from generator.compute.kpis import compute_kpis
+from generator.compute.localtime import quarter_key
 from generator.site import urls
-from generator.site.charts import Chart, chart_specs
+from generator.site.charts import Chart, chart_specs, dark_path, quarter_label
 from generator.site.views.shared import Cell, Facts, PageInfo, Table, Time, rel, time_of
 from generator.site.visibility import SiteContext
+from generator.words import category_label
 
 METRICS = (
     ("time_to_detect", "Time to detect", "detected - started"),
@@ -36,7 +38,7 @@ def stat_cell(stat: dict, which: str = "median") -> Cell:
 
 def mean_cell(stat: dict) -> Cell:
     if not stat.get("n"):
-        return Cell("no data (n=0)")
+        return Cell("no data (n=0)", nodata=True)
     return Cell(format_seconds(stat.get("mean")), f"(n={int(stat['n'])})")
 
 
@@ -44,8 +46,35 @@ def mean_cell(stat: dict) -> Cell:
 class ChartView:
     title: str
     src: str  # relative to the page
+    src_dark: str  # the same chart drawn for the dark scheme
     alt: str
     data: Table
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A headline figure: the median, its sample size and interval, or "not enough data"."""
+
+    label: str  # "Time to resolve"
+    value: str  # "1 h 39 min" | "not enough data"
+    note: str  # "median of 33 incidents; 95% interval 1 h 29 min to 2 h 10 min" | "n=3, a median needs 10"
+    nodata: bool = False
+
+
+def tile(label: str, stat: dict, min_n: int) -> Tile:
+    n = int(stat.get("n", 0))
+    if stat.get("median") is None:
+        return Tile(label, "not enough data", f"n={n}; a median needs {min_n}", nodata=True)
+    return Tile(label, format_seconds(stat["median"]),
+                f"median of {n} incidents; 95% interval {format_interval(stat, 'ci95')}")
+
+
+def collapsed(table: Table, sentence: str) -> Table:
+    """A table whose every figure lacks data says so in one sentence instead of rows of "not enough data"."""
+    cells = [c for row in table.rows for c in row[1:] if c.nodata or c.note]
+    if cells and all(c.nodata for c in cells):
+        return replace(table, rows=(), empty=sentence)
+    return table
 
 
 @dataclass(frozen=True)
@@ -67,6 +96,7 @@ class KpisView:
     now: Time
     median_min_n: int
     p90_min_n: int
+    tiles: tuple[Tile, ...]  # median time to detect, acknowledge, mitigate, resolve
     overall: Table
     overall_means: Table
     charts: tuple[ChartView, ...]
@@ -84,11 +114,15 @@ def _group_key_label(ctx: SiteContext, group: str, key: str) -> str:
         return ctx.severity_text(key)
     if group == "service":
         return ctx.service_name(key)
+    if group == "quarter":
+        return quarter_label(key, quarter_key(ctx.now, ctx.model.config.site.timezone))
+    if group == "category":
+        return category_label(key)
     return key
 
 
 def chart_view(chart: Chart, page_url: str) -> ChartView:
-    return ChartView(chart.title, rel(page_url, chart.path), chart.alt, Table(
+    return ChartView(chart.title, rel(page_url, chart.path), rel(page_url, dark_path(chart.path)), chart.alt, Table(
         f"Data for: {chart.title}", tuple(chart.columns), tuple(tuple(Cell(c) for c in row) for row in chart.rows)))
 
 
@@ -126,10 +160,16 @@ def kpis_view(facts: Facts) -> KpisView:
             p90.append((name, *(stat_cell(fig[m], "p90") for m, _, _ in METRICS)))
             mean.append((name, *(mean_cell(fig[m]) for m, _, _ in METRICS)))
         lower = title.lower()
+        few = (f"Not enough data {lower} yet: no {head.lower()} has the "
+               f"{int(method.get('median_min_n', 10))} incidents a median needs")
         groups.append(GroupView(
             anchor=f"by-{group}", title=title,
-            medians=Table(f"Medians {lower}", (head, "Incidents", *names), tuple(med), "sp-table--kpi"),
-            p90s=Table(f"90th percentiles {lower}", (head, *names), tuple(p90), "sp-table--kpi"),
+            medians=collapsed(Table(f"Medians {lower}", (head, "Incidents", *names), tuple(med), "sp-table--kpi"),
+                              f"{few} (incidents per {head.lower()}: "
+                              + ", ".join(f"{row[0].text} {row[1].text}" for row in med) + ")."),
+            p90s=collapsed(Table(f"90th percentiles {lower}", (head, *names), tuple(p90), "sp-table--kpi"),
+                           f"Not enough data {lower} yet: a 90th percentile needs "
+                           f"{int(method.get('p90_min_n', 30))} incidents."),
             p90s_summary=f"90th percentiles {lower}",
             means=Table(f"Means {lower}", (head, *names), tuple(mean), "sp-table--kpi"),
             means_summary=f"Means {lower} (outlier-sensitive)",
@@ -182,6 +222,8 @@ def kpis_view(facts: Facts) -> KpisView:
         now=time_of(ctx, ctx.now),
         median_min_n=int(method.get("median_min_n", 10)),
         p90_min_n=int(method.get("p90_min_n", 30)),
+        tiles=tuple(tile(label, k["overall"][metric], int(method.get("median_min_n", 10)))
+                    for metric, label, _ in METRICS),
         overall=overall,
         overall_means=overall_means,
         charts=tuple(chart_view(chart, url) for chart in chart_specs(ctx)),

@@ -11,6 +11,7 @@ from generator.site import urls
 from generator.site.markdown import render_markdown
 from generator.site.views.shared import (
     Affected,
+    Banner,
     Facts,
     Link,
     ListItem,
@@ -19,6 +20,7 @@ from generator.site.views.shared import (
     Span,
     Time,
     UpdateView,
+    banner_of,
     maintenance_affected,
     maintenance_card,
     maintenance_item,
@@ -49,6 +51,7 @@ def extension_of(ctx: SiteContext, m: Maintenance) -> Extension | None:
 @dataclass(frozen=True)
 class MaintenanceView:
     page: PageInfo
+    banner: Banner  # the whole site's status, first under the header
     title: str
     labels: tuple[str, ...]
     state_text: str
@@ -67,8 +70,9 @@ def maintenance_view(facts: Facts, m: Maintenance) -> MaintenanceView:
     labels = ("Cancelled",) if state == "cancelled" else ()
     moved = not m.cancelled and (m.effective_start, m.effective_end) != (m.scheduled_start, m.scheduled_end)
     return MaintenanceView(
-        page=PageInfo(url, m.title, labels=labels, feeds=facts.feeds,
+        page=PageInfo(url, m.title, labels=labels, feeds=facts.feeds, layout="status",
                       description=f"{status_label(state)} maintenance: {m.title}"),
+        banner=banner_of(facts),
         title=m.title,
         labels=labels,
         state_text=status_label(state),
@@ -92,6 +96,7 @@ class MaintenanceSection:
 @dataclass(frozen=True)
 class MaintenanceIndexView:
     page: PageInfo
+    banner: Banner  # the whole site's status, first under the header
     calendar: Link
     timezone: str
     sections: tuple[MaintenanceSection, ...]
@@ -119,7 +124,8 @@ def maintenance_index_view(facts: Facts) -> MaintenanceIndexView:
             () if as_cards else tuple(maintenance_item(ctx, url, m) for m in chosen),
         ))
     return MaintenanceIndexView(
-        page=PageInfo(url, "Maintenance", feeds=facts.feeds),
+        page=PageInfo(url, "Maintenance", feeds=facts.feeds, layout="status"),
+        banner=banner_of(facts),
         calendar=Link("Calendar (ICS)", rel(url, urls.ics_path())),
         timezone=ctx.model.config.site.timezone,
         sections=tuple(sections),

@@ -26,7 +26,8 @@ from generator.site.views.shared import (
     span_of,
     time_of,
 )
-from generator.site.visibility import SiteContext, status_label
+from generator.site.visibility import SiteContext
+from generator.words import status_label
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def action_rows(ctx: SiteContext, pm: Postmortem) -> tuple[ActionItemRow, ...]:
     for item in pm.action_items:
         tracker = item.tracker if item.tracker and re.match(r"^https?://", item.tracker) else ""
         # Free-text items (postmortems.action_items: free_text) may leave any of these unrecorded: "-".
-        state = "-" if item.status is None else "Won't do" if item.status == "wont_do" else status_label(item.status)
+        state = "-" if item.status is None else status_label(item.status)
         rows.append(ActionItemRow(
             title=Link(item.title, tracker),
             type=item.type or "-",
@@ -153,7 +154,7 @@ def postmortem_view(facts: Facts, pm: Postmortem) -> PostmortemView:
         labels=marks,
         notice=" and ".join(m.lower() for m in marks),
         summary=render_short_markdown(pm.summary),
-        status_text=pm.status.replace("_", " "),
+        status_text=status_label(pm.status),  # "Published", "In review"
         published=time_of(ctx, pm.published_at) if pm.published_at is not None else None,
         authors=", ".join(pm.authors),
         review_meeting=date_text(pm.review_meeting) if pm.review_meeting else "",

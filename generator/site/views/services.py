@@ -14,6 +14,7 @@ from generator.site.views.shared import (
     LEGEND,
     LEVEL_TEXT,
     MONTH_NAMES,
+    Banner,
     Bars,
     Facts,
     IncidentCard,
@@ -22,6 +23,7 @@ from generator.site.views.shared import (
     ListItem,
     PageInfo,
     Status,
+    banner_of,
     bars,
     date_text,
     day_level,
@@ -83,6 +85,7 @@ class BadgeLinks:
 @dataclass(frozen=True)
 class ServiceView:
     page: PageInfo
+    banner: Banner  # the whole site's status, first under the header
     name: str
     description: str
     status: Status
@@ -128,8 +131,9 @@ def service_view(facts: Facts, svc: Service) -> ServiceView:
                       _minutes(b.remaining_minutes), b.remaining_minutes < 0)
             for key, b in up.budgets.items())
     return ServiceView(
-        page=PageInfo(url, svc.name, feeds=tuple(feed_links(ctx, svc.id)),
+        page=PageInfo(url, svc.name, feeds=tuple(feed_links(ctx, svc.id)), layout="status",
                       description=f"{svc.name}: {status_label(word)}. {svc.description}".strip()),
+        banner=banner_of(facts),
         name=svc.name,
         description=svc.description,
         status=status_of(word),
@@ -189,4 +193,4 @@ def services_view(facts: Facts) -> ServicesView:
                 format_percent(facts.uptime[svc.id].windows.get("90d")),
                 format(svc.slo, "g") + "%" if svc.slo is not None else "none",
             ) for svc in services)))
-    return ServicesView(PageInfo(url, "Services", toc=False, feeds=facts.feeds), tuple(groups))
+    return ServicesView(PageInfo(url, "Services", toc=False, feeds=facts.feeds, layout="status"), tuple(groups))

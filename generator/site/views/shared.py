@@ -14,8 +14,9 @@ from functools import lru_cache
 from markupsafe import Markup
 
 from generator.compute.display import format_percent
-from generator.compute.localtime import day_bounds
-from generator.compute.status import impacts_at, is_open_at, service_statuses
+from generator.compute.localtime import day_bounds, local_date
+from generator.compute.stale import standing_eta
+from generator.compute.status import impacts_at, is_open_at, overall_status, service_statuses
 from generator.compute.uptime import ServiceUptime, compute_uptime
 from generator.model import IMPACT_RANK, Incident, Maintenance, Postmortem, Update
 from generator.site import urls
@@ -23,6 +24,7 @@ from generator.site.markdown import render_short_markdown
 from generator.site.urls import FeedLink, feed_links
 from generator.site.visibility import SiteContext, status_label
 from generator.timeparse import format_duration, format_timestamp
+from generator.words import ESTIMATE_PASSED, NO_ESTIMATE, banner_text
 
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
@@ -74,9 +76,9 @@ class Facts:
         found = self._summaries.get(inc.id)
         if found is None:
             ctx = self.ctx
-            status = status_label(inc.status) if inc.is_open else "Resolved"
-            found = self._summaries[inc.id] = (
-                (ctx.severity_text(inc.max_severity), status), time_of(ctx, inc.started_at), incident_duration(ctx, inc))
+            status = status_label(inc.status) if is_open_at(inc, ctx.now) else "Resolved"
+            meta = (ctx.severity_text(inc.max_severity), status) if ctx.show_severity else (status,)
+            found = self._summaries[inc.id] = (meta, time_of(ctx, inc.started_at), incident_duration(ctx, inc))
         return found
 
     def services_of(self, inc: Incident) -> list[tuple[str, str, str | None]]:
@@ -220,6 +222,7 @@ class PageInfo:
     toc: bool = True
     feeds: tuple[FeedLink, ...] = ()
     labels: tuple[str, ...] = ()
+    layout: str = "docs"  # "status": one column, no sidebar or table of contents (see contract.Page)
 
 
 @dataclass(frozen=True)
@@ -240,6 +243,7 @@ class Table:
     head: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     classes: str = ""
+    empty: str = ""  # set: every figure lacked data, and this one sentence stands for the table
 
 
 def postmortem_marks(pm: Postmortem) -> tuple[str, ...]:
@@ -269,9 +273,12 @@ class UpdateView:
     impact_note: str = ""  # "Impact changed: Public API: partial outage"
     severity_note: str = ""  # "Severity: SEV-1 (Critical)"
     eta: Time | None = None  # expected resolution, shown while the incident is open
+    eta_note: str = ""  # "Estimate passed, awaiting update": the standing estimate is in the past
 
 
-def update_view(ctx: SiteContext, u: Update, number: int, show_eta: bool, reopens: bool = False) -> UpdateView:
+def update_view(ctx: SiteContext, u: Update, number: int, show_eta: bool,
+                standing: datetime | None = None, reopens: bool = False) -> UpdateView:
+    """``standing``: the incident's estimate that still holds; marked as passed when it is in the past."""
     impact = ""
     if u.services:
         impact = "Impact changed: " + ", ".join(
@@ -285,18 +292,20 @@ def update_view(ctx: SiteContext, u: Update, number: int, show_eta: bool, reopen
         at=time_of(ctx, u.at),
         message=render_short_markdown(u.message),
         impact_note=impact,
-        severity_note=f"Severity: {ctx.severity_text(u.severity)}" if u.severity else "",
+        severity_note=f"Severity: {ctx.severity_text(u.severity)}" if u.severity and ctx.show_severity else "",
         eta=time_of(ctx, u.eta) if u.eta is not None and show_eta else None,
+        eta_note=ESTIMATE_PASSED if show_eta and u.eta is not None and u.eta == standing and u.eta < ctx.now else "",
     )
 
 
-def timeline(ctx: SiteContext, updates: tuple[Update, ...] | list[Update], show_eta: bool) -> tuple[UpdateView, ...]:
+def timeline(ctx: SiteContext, updates: tuple[Update, ...] | list[Update], show_eta: bool,
+             standing: datetime | None = None) -> tuple[UpdateView, ...]:
     """Updates newest first (the latest news is what a reader opens the page for); ties keep file order reversed."""
     ordered = sorted(enumerate(updates), key=lambda pair: (pair[1].at, pair[0]), reverse=True)
     # An incident update after a resolved one reopens it (maintenance has no "resolved").
     reopens = {i for i in range(1, len(updates)) if updates[i - 1].status == "resolved" and updates[i].status
                in ("investigating", "identified", "monitoring")}
-    return tuple(update_view(ctx, u, index + 1, show_eta, index in reopens) for index, u in ordered)
+    return tuple(update_view(ctx, u, index + 1, show_eta, standing, index in reopens) for index, u in ordered)
 
 
 # ---------------------------------------------------------------- incidents
@@ -332,15 +341,35 @@ def affected(facts: Facts, page_url: str, inc: Incident, current: bool) -> tuple
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """When a fix is expected: ``text`` alone ("No estimate yet"), or ``text`` and ``at``."""
+
+    text: str  # "Expected resolution" | "No estimate yet" | "Estimate passed, awaiting update"
+    at: Time | None = None
+    passed: bool = False
+
+
+def estimate_of(ctx: SiteContext, inc: Incident) -> Estimate:
+    eta = standing_eta(inc, ctx.now)
+    if eta is None:
+        return Estimate(NO_ESTIMATE)
+    if eta < ctx.now:
+        return Estimate(ESTIMATE_PASSED, time_of(ctx, eta), passed=True)
+    return Estimate("Expected resolution", time_of(ctx, eta))
+
+
+@dataclass(frozen=True)
 class IncidentCard:
-    """An open incident, as a card on the home and service pages."""
+    """An open incident, as a card on the home and service pages: status apart from impact."""
 
     link: Link
     level: str  # worst impact now: the card's colour
-    status: Status
-    severity: str
+    status: str  # "Identified": where the work is
+    impact: Status  # "Partial outage": what customers feel now
+    severity: str  # "" unless severity is shown (publish.severity, internal builds)
     duration: str  # "ongoing for 2 h 5 min"
     since: Time
+    estimate: Estimate
     affected: tuple[Affected, ...]
     latest: UpdateView | None
 
@@ -349,14 +378,17 @@ def incident_card(facts: Facts, page_url: str, inc: Incident) -> IncidentCard:
     ctx = facts.ctx
     worst_now = max((IMPACT_RANK.get(i, 0) for i in impacts_at(inc, ctx.now).values()), default=0)
     word = IMPACT_WORDS[worst_now]
-    latest = update_view(ctx, inc.updates[-1], len(inc.updates), show_eta=True) if inc.updates else None
+    # The estimate has its own line on the card: the latest update does not repeat it.
+    latest = update_view(ctx, inc.updates[-1], len(inc.updates), show_eta=False) if inc.updates else None
     return IncidentCard(
         link=incident_link(page_url, inc),
         level=word,
-        status=status_of(word if worst_now else "degraded_performance", status_label(inc.status)),
-        severity=ctx.severity_text(inc.max_severity),
+        status=status_label(inc.status),
+        impact=status_of(word),
+        severity=ctx.severity_text(inc.max_severity) if ctx.show_severity else "",
         duration=incident_duration(ctx, inc),
         since=time_of(ctx, inc.started_at),
+        estimate=estimate_of(ctx, inc),
         affected=affected(facts, page_url, inc, current=True),
         latest=latest,
     )
@@ -419,7 +451,8 @@ class MaintenanceCard:
 
 def maintenance_card(ctx: SiteContext, page_url: str, m: Maintenance) -> MaintenanceCard:
     state = m.state(ctx.now)
-    word = "under_maintenance" if state in ("in_progress", "verifying") else "operational"
+    # A calendar mark for what is planned, never the green check of "operational".
+    word = "under_maintenance" if state in ("in_progress", "verifying") else "scheduled"
     latest = m.updates[-1] if m.updates else None
     return MaintenanceCard(
         link=maintenance_link(page_url, m),
@@ -444,6 +477,42 @@ def maintenance_item(ctx: SiteContext, page_url: str, m: Maintenance) -> ListIte
         affected=maintenance_affected(ctx, page_url, m),
         labels=("Cancelled",) if cancelled else (),
     )
+
+
+# ---------------------------------------------------------------- the overall banner
+
+
+@dataclass(frozen=True)
+class Banner:
+    """The overall status, first under the header of every status page."""
+
+    level: str  # overall status word
+    text: str  # "Partial outage: Card Processing, Payouts"
+    as_of: Time
+    services: tuple[str, ...] = ()  # the names of the services that are not operational, worst first
+
+
+def banner_of(facts: Facts) -> Banner:
+    ctx = facts.ctx
+    overall = overall_status(facts.statuses)
+    rank = {"under_maintenance": 0.5, **IMPACT_RANK}
+    names = [svc.name for svc in sorted(
+        (svc for svc in ctx.model.config.services if facts.statuses.get(svc.id, "operational") != "operational"),
+        key=lambda svc: -rank.get(facts.statuses.get(svc.id, "operational"), 0))]
+    return Banner(overall, banner_text(overall, names), time_of(ctx, ctx.now), tuple(names))
+
+
+def days_spanned(ctx: SiteContext, inc: Incident, first: date, last: date) -> list[date]:
+    """The local days from ``first`` to ``last`` an incident was open on (an ongoing one: up to today)."""
+    tz = ctx.model.config.site.timezone
+    end = inc.resolved_at if inc.resolved_at is not None and inc.resolved_at <= ctx.now else ctx.now
+    start_day, end_day = max(local_date(inc.started_at, tz), first), min(local_date(end, tz), last)
+    out = []
+    day = start_day
+    while day <= end_day:
+        out.append(day)
+        day = date.fromordinal(day.toordinal() + 1)
+    return out
 
 
 # ---------------------------------------------------------------- uptime bars
