@@ -94,6 +94,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E084": ("announcement not one inline line", "theme.announcement is one line of Markdown with inline markup "
              "only (links, emphasis, code): no headings, lists, quotes or raw HTML."),
     "E085": ("support link not allowed", "theme.support_url is an https://, http:// or mailto: address."),
+    "E087": ("auto-refresh interval out of range", "theme.auto_refresh is a duration from 5s to 1h, e.g. 1m."),
     "E086": ("subscribe link not allowed", "theme.subscribe_url is an https://, http:// or mailto: address."),
     # open incidents that look forgotten (warnings; errors under --strict)
     "W090": ("incident open for long", "An incident is still open after stale.open_days days (default 7). Resolve "

@@ -254,6 +254,9 @@ THEME = Schema("theme", "`theme:` branding of the site; every key is optional.",
           max_len=300),
     Field("support_url", "contact_url", "A \"Contact support\" link in the header: an `https://`, `http://` or "
           "`mailto:` address."),
+    Field("auto_refresh", "duration", "While an incident or maintenance is under way, pages look at "
+          "`api/v2/status.json` this often (e.g. `1m`; at least 5s, at most 1h) and reload when it changed. "
+          "Off when absent. Only where JavaScript runs; the page is complete without it."),
     Field("subscribe_url", "contact_url", "Where people sign up for email or chat updates from an outside service "
           "(an `https://`, `http://` or `mailto:` address); the Subscribe page links to it first."),
 ))

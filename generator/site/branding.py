@@ -46,6 +46,11 @@ class ThemeConfig:
     extra_css: tuple[str, ...] = ()
     announcement: str = ""
     support_url: str = ""
+    auto_refresh_seconds: int = 0  # 0: off
+
+
+# Polling a static file more often than this buys nothing; less often than an hour is no refresh.
+AUTO_REFRESH_RANGE = (5, 3600)
 
 
 # ---------------------------------------------------------------- colours
@@ -239,6 +244,15 @@ def load_theme_config(root: Path) -> tuple[ThemeConfig, list[Problem]]:
             problems.append(Problem(CONFIG_FILE, line["support_url"], "E085",
                                     f"theme.support_url '{url}' is not an https://, http:// or mailto: address",
                                     "write e.g. https://example.com/support or mailto:support@example.com"))
+    if values.get("auto_refresh") is not None:
+        seconds = int(values["auto_refresh"].total_seconds())
+        low, high = AUTO_REFRESH_RANGE
+        if low <= seconds <= high:
+            out["auto_refresh_seconds"] = seconds
+        else:
+            problems.append(Problem(CONFIG_FILE, line["auto_refresh"], "E087",
+                                    f"theme.auto_refresh {seconds} s is outside {low} s to {high // 60} min",
+                                    "write e.g. auto_refresh: 1m, or leave it out to keep pages still"))
     return ThemeConfig(**out), problems  # type: ignore[arg-type]
 
 
@@ -333,4 +347,5 @@ def site_branding(root: Path, config: ThemeConfig) -> tuple[dict[str, bytes], di
     values["accent_color"] = config.accent_color
     values["announcement_html"] = (_markdown_inline(config.announcement) or "") if config.announcement else ""
     values["support_url"] = config.support_url
+    values["auto_refresh_seconds"] = config.auto_refresh_seconds
     return files, values

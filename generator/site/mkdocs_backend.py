@@ -114,6 +114,9 @@ from mkdocs.structure.toc import get_toc  # noqa: E402
 # The bundled theme overrides (Material templates, partials, statuspress.css).
 THEME_DIR = Path(__file__).resolve().parents[1] / "theme"
 
+# The bundled favicon (theme/assets/images/favicon.svg), unless theme.favicon names another.
+DEFAULT_FAVICON = "assets/images/favicon.svg"
+
 # Where the theme's stylesheet lands in the site (theme/assets/css/statuspress.css).
 EXTRA_CSS = "assets/css/statuspress.css"
 # The stylesheet made from theme.primary_color and theme.accent_color.
@@ -140,6 +143,7 @@ class Branding:
     extra_css: tuple[str, ...] = ()  # site paths, loaded after statuspress.css
     announcement_html: str = ""  # sanitised inline HTML
     support_url: str = ""
+    auto_refresh_seconds: int = 0  # theme.auto_refresh; 0: off
 
 
 @dataclass(frozen=True)
@@ -372,8 +376,8 @@ def _config_options(
     }
     if branding.logo:
         theme["logo"] = branding.logo
-    if branding.favicon:
-        theme["favicon"] = branding.favicon
+    # Material's own favicon is a 2 KB PNG on every first visit; ours is a small SVG.
+    theme["favicon"] = branding.favicon or DEFAULT_FAVICON
     return {
         "site_name": _markup(settings.name),
         "site_description": _markup(settings.description) if settings.description else None,
@@ -400,6 +404,7 @@ def _config_options(
             },
             "sp_announcement": Markup(branding.announcement_html),  # sanitised by the Markdown renderer
             "sp_support": _markup(branding.support_url),
+            "sp_refresh": branding.auto_refresh_seconds,
             "sp_not_found": Markup(settings.not_found_html),  # finished HTML from the page templates
         },
         "nav": [{title: path} for title, path in nav],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from markupsafe import Markup
@@ -372,6 +372,7 @@ class IncidentCard:
     estimate: Estimate
     affected: tuple[Affected, ...]
     latest: UpdateView | None
+    updated_ago: str = ""  # "25 min ago": since the latest update (recomputed in the browser)
 
 
 def incident_card(facts: Facts, page_url: str, inc: Incident) -> IncidentCard:
@@ -391,6 +392,7 @@ def incident_card(facts: Facts, page_url: str, inc: Incident) -> IncidentCard:
         estimate=estimate_of(ctx, inc),
         affected=affected(facts, page_url, inc, current=True),
         latest=latest,
+        updated_ago=f"{format_duration(max(ctx.now - inc.updates[-1].at, timedelta(0)))} ago" if inc.updates else "",
     )
 
 

@@ -112,14 +112,14 @@
       el.appendChild(mark);
     }
   });
-  // Elements that ask for it: data-sp-ongoing="ISO" ("ongoing for ..."), data-sp-ago="ISO" ("updated ... ago").
+  // Elements that ask for it: data-sp-ongoing="ISO" ("ongoing for ..."), data-sp-ago="ISO" ("25 min ago").
   document.querySelectorAll("[data-sp-ongoing]").forEach(function (el) {
     var start = Date.parse(el.getAttribute("data-sp-ongoing"));
     if (!isNaN(start)) el.textContent = "ongoing for " + duration(now - start);
   });
   document.querySelectorAll("[data-sp-ago]").forEach(function (el) {
     var at = Date.parse(el.getAttribute("data-sp-ago"));
-    if (!isNaN(at)) el.textContent = "updated " + duration(now - at) + " ago";
+    if (!isNaN(at)) el.textContent = duration(now - at) + " ago";
   });
 
   // ---------------------------------------------------------------- stale notice
@@ -234,5 +234,31 @@
     document.addEventListener("click", function (event) {
       if (!menu.hidden && !menu.contains(event.target) && event.target !== subscribe) open(false);
     });
+  }
+
+  // ---------------------------------------------------------------- auto-refresh (theme.auto_refresh)
+  // Off unless the site sets it. While something is under way (the status API's indicator is not
+  // "none"), ask the API every N seconds and reload when its status or update time changed.
+  var refresh = document.querySelector('meta[name="statuspress-refresh"]');
+  var script = document.currentScript;
+  var every = refresh ? parseInt(refresh.getAttribute("content"), 10) : 0;
+  if (every >= 5 && script && script.src && window.fetch) {
+    var statusUrl = script.src.replace(/assets\/js\/statuspress\.js(?:[?#].*)?$/, "api/v2/status.json");
+    var seen = null, timer = null;
+    var check = function () {
+      if (document.hidden) return;
+      fetch(statusUrl, { cache: "no-store" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+        if (!data || !data.status) return;
+        var mark = JSON.stringify([data.status.indicator, data.page && data.page.updated_at]);
+        if (seen === null) {
+          seen = mark;
+          if (data.status.indicator === "none" && timer !== null) clearInterval(timer);  // nothing under way
+        } else if (mark !== seen) {
+          window.location.reload();
+        }
+      }).catch(function () { /* offline or not served: try again next time */ });
+    };
+    timer = setInterval(check, every * 1000);
+    check();
   }
 })();
