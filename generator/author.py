@@ -15,12 +15,10 @@ is written, and it is written atomically (temporary file + ``os.replace``).
 from __future__ import annotations
 
 import difflib
-import fcntl
 import os
 import re
 import stat
 import tempfile
-import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -37,6 +35,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from generator.load import is_iana_zone
+from generator.locking import flock_within
 from generator.model import (
     DEFAULT_HEADINGS,
     DETECTIONS,
@@ -772,18 +771,13 @@ def _edit_lock(folder: Path) -> Iterator[None]:
     except OSError as exc:
         raise AuthoringError(f"{folder}: cannot be opened ({exc.strerror or exc})", "check the folder") from None
     try:
-        deadline = time.monotonic() + LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise AuthoringError(f"{folder}: another statuspress command has been editing here for "
-                                         f"{LOCK_WAIT:.0f} s", "wait for it to finish, then run this again") from None
-                time.sleep(0.01)
-            except OSError:
-                break  # a file system without locks: edit as before
+        try:
+            locked = flock_within(fd, LOCK_WAIT, poll=0.01)
+        except OSError:
+            locked = True  # a file system without locks: edit as before
+        if not locked:
+            raise AuthoringError(f"{folder}: another statuspress command has been editing here for "
+                                 f"{LOCK_WAIT:.0f} s", "wait for it to finish, then run this again")
         yield
     finally:
         os.close(fd)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -117,6 +116,8 @@ def locked(path: Path, wait_seconds: float = 300.0) -> Iterator[None]:
     """Hold ``<ledger>.lock`` exclusively; another run waits for it (up to ``wait_seconds``)."""
     import fcntl  # POSIX only, as is CI
 
+    from generator.locking import flock_within
+
     lock_path = path.with_name(path.name + ".lock")
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,16 +125,9 @@ def locked(path: Path, wait_seconds: float = 300.0) -> Iterator[None]:
     except OSError as exc:
         raise LedgerError(f"{lock_path}: cannot open the lock file ({exc.strerror or exc})") from exc
     try:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LedgerError(f"{lock_path}: another statuspress notify has held the ledger for "
-                                      f"{wait_seconds:.0f} s; try again when it has finished") from None
-                time.sleep(0.1)
+        if not flock_within(fd, wait_seconds, poll=0.1):
+            raise LedgerError(f"{lock_path}: another statuspress notify has held the ledger for "
+                              f"{wait_seconds:.0f} s; try again when it has finished")
         try:
             yield
         finally:
