@@ -95,6 +95,7 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup, escape
 
+from generator.i18n import _, material_language
 from generator.site import forked
 from generator.site.contract import Heading, Page
 
@@ -162,6 +163,8 @@ class SiteSettings:
     branding: Branding = Branding()
     # The finished content of 404.html (escaped, sanitised), or "" for Material's own.
     not_found_html: str = ""
+    language: str = "en"  # site.language (BCP 47): <html lang> and Material's interface
+    words: tuple[tuple[str, str], ...] = ()  # the theme's own words in that language (theme_words())
 
     @property
     def theme_dirs(self) -> tuple[Path, ...]:
@@ -170,6 +173,20 @@ class SiteSettings:
         if own.resolve() == bundled.resolve():
             return (bundled,)
         return (own, bundled)
+
+
+def theme_words() -> tuple[tuple[str, str], ...]:
+    """The theme templates' own words (header, footer, banners), in the active language."""
+    return (
+        ("subscribe", _("Subscribe")),
+        ("support", _("Contact support")),
+        ("internal_build", _("Internal build.")),
+        ("internal_note", _("This site shows internal fields and unpublished post-mortems. Do not publish it.")),
+        ("status_as_of", _("status as of")),
+        ("feeds_api_badges", _("Feeds, API and badges")),
+        ("history", _("History")),
+        ("not_found", _("404 - Not found")),
+    )
 
 
 def _markup(text: str) -> Markup:
@@ -302,14 +319,14 @@ def _palette(branding: Branding) -> list[dict[str, object]]:
             "scheme": "default",
             "primary": primary,
             "accent": accent,
-            "toggle": {"icon": "material/brightness-7", "name": "Switch to dark mode"},
+            "toggle": {"icon": "material/brightness-7", "name": _("Switch to dark mode")},
         },
         {
             "media": "(prefers-color-scheme: dark)",
             "scheme": "slate",
             "primary": primary,
             "accent": accent,
-            "toggle": {"icon": "material/brightness-4", "name": "Switch to light mode"},
+            "toggle": {"icon": "material/brightness-4", "name": _("Switch to light mode")},
         },
     ]
 
@@ -367,7 +384,9 @@ def _config_options(
     theme: dict[str, object] = {
         "name": "material",
         "custom_dir": str(settings.theme_dirs[0]),
-        "language": "en",
+        # Material's words (search, "Back to top", <html lang>, dir="rtl"...) in the site's language; a
+        # tag Material lacks falls back to its language without region, then to English.
+        "language": material_language(settings.language),
         # No Google Fonts: the page must not call third parties, and must render offline.
         "font": False,
         "palette": _palette(branding),
@@ -406,6 +425,7 @@ def _config_options(
             "sp_support": _markup(branding.support_url),
             "sp_refresh": branding.auto_refresh_seconds,
             "sp_not_found": Markup(settings.not_found_html),  # finished HTML from the page templates
+            "sp_words": {key: _markup(text) for key, text in settings.words},
         },
         "nav": [{title: path} for title, path in nav],
         # Incident pages are deliberately not in the nav: say nothing about them.
