@@ -220,7 +220,7 @@ def _generator(ctx: SiteContext, spec: FeedSpec, self_path: str) -> FeedGenerato
     fg.title(xml_safe(spec.title))
     fg.subtitle(xml_safe(spec.subtitle))
     fg.author({"name": xml_safe(site.name)})
-    fg.language("en")
+    fg.language(ctx.model.config.site.language)  # RSS <language>, Atom xml:lang: the site's BCP 47 tag
     fg.generator(GENERATOR)
     fg.link(href=urls.absolute(ctx, self_path), rel="self")
     # RSS <link> is whichever link() came last: the HTML page.

@@ -78,6 +78,7 @@ import hashlib
 import html
 import html.parser
 import io
+import json
 import logging
 import os
 import re
@@ -95,6 +96,7 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup, escape
 
+from generator import i18n
 from generator.i18n import _, material_language
 from generator.site import forked
 from generator.site.contract import Heading, Page
@@ -186,7 +188,35 @@ def theme_words() -> tuple[tuple[str, str], ...]:
         ("feeds_api_badges", _("Feeds, API and badges")),
         ("history", _("History")),
         ("not_found", _("404 - Not found")),
+        ("script", js_words()),
     )
+
+
+_JS_PLACEHOLDER = re.compile(r"%\(([a-z_]+)\)(02)?[ds]")
+
+
+def js_words() -> str:
+    """The words statuspress.js writes into the page, as JSON; ``{name}`` / ``{name:02}`` placeholders."""
+    def js(message: str) -> str:
+        return _JS_PLACEHOLDER.sub(lambda m: "{" + m.group(1) + (":02" if m.group(2) else "") + "}", message)
+
+    words = {
+        "locale": i18n.active().tag if not i18n.active().tag.startswith("en") else "en-GB",
+        "days": js(_("%(days)d d %(hours)d h")),
+        "hours": js(_("%(hours)d h %(minutes)02d min")),
+        "minutes": js(_("%(minutes)d min")),
+        "ago": js(_("%(duration)s ago")),
+        "ongoing": js(_("ongoing for %(duration)s")),
+        "zone_local": js(_("Times in your time zone (%(zone)s).")),
+        "zone_local_unknown": _("local"),
+        "zone_site": _("Times in the site's time zone."),
+        "show_site": _("Show the site's time zone"),
+        "show_mine": _("Show my time zone"),
+        "estimate_passed": js(_("(estimate passed, awaiting update)")),
+        "stale": js(_("This page may be out of date: it was built %(duration)s ago, at %(when)s. "
+                      "Reload it for the latest status.")),
+    }
+    return json.dumps(words, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _markup(text: str) -> Markup:

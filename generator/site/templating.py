@@ -285,7 +285,7 @@ def _partial_macros() -> dict[str, str]:
     return _MACROS
 
 
-_CACHE: dict[tuple[Path | None, str], tuple[tuple[tuple[str, int, int], ...], Templates]] = {}
+_CACHE: dict[tuple[Path | None, str, int], tuple[tuple[tuple[str, int, int], ...], Templates]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
@@ -296,7 +296,7 @@ def templates_for(root: Path | None) -> Templates:
     folder = resolved / OVERRIDE_DIR if resolved is not None else None
     fingerprint = _fingerprint(folder) if folder is not None and folder.is_dir() else ()
     lang = i18n.active()
-    key = (resolved, lang.tag)
+    key = (resolved, lang.tag, id(lang))  # the Language is kept by the value: its id is not reused
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None and hit[0] == fingerprint:

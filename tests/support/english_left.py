@@ -1,0 +1,119 @@
+"""Find English interface words left in a site built in another language.
+
+What counts as an interface word: a piece of an English message of the catalog
+template (``generator/locale/messages.pot``), split at its placeholders and HTML
+tags, that the language's own translation does not also contain (German says
+"Status" too). A page's text is every text node and every ``aria-label``,
+``title`` and ``alt``. Text the user wrote (``content/`` and ``site_config.yml``)
+is the user's: a text node found in those files is not looked at.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCALE = ROOT / "generator" / "locale"
+_PLACEHOLDER = re.compile(r"%\([a-z_]+\)[-0-9.]*[sd]|%%|<[^>]+>")
+_WORD = re.compile(r"[A-Za-z]")
+ATTRIBUTES = ("aria-label", "title", "alt")
+
+
+def _pieces(text: str) -> list[str]:
+    out = []
+    for piece in _PLACEHOLDER.split(text):
+        piece = " ".join(piece.split()).strip(" ,.:;()-")
+        if len(re.findall(r"[A-Za-z]", piece)) >= 4:
+            out.append(piece)
+    return out
+
+
+def english_pieces(language: str, po_dir: Path = LOCALE) -> set[str]:
+    """Pieces of English messages that the language's catalog does not say itself."""
+    with (po_dir / "messages.pot").open("rb") as fh:
+        template = read_po(fh)
+    with (po_dir / language / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    found: set[str] = set()
+    for message in template:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        translated = catalog.get(message.id, context=message.context)
+        strings = translated.string if translated is not None else ""
+        said = " ".join(strings if isinstance(strings, tuple) else (strings,))
+        for text in ids:
+            for piece in _pieces(text):
+                if piece not in said:
+                    found.add(piece)
+    return found
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in ATTRIBUTES and value:
+                self.texts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.texts.append(data)
+
+
+def page_texts(html: str) -> list[str]:
+    parser = _Text()
+    parser.feed(html)
+    return [" ".join(unescape(t).split()) for t in parser.texts]
+
+
+def user_text(repo: Path) -> str:
+    """Everything the user wrote, as one string to look text up in."""
+    parts = [(repo / "site_config.yml").read_text(encoding="utf-8")]
+    parts += [p.read_text(encoding="utf-8") for p in sorted((repo / "content").rglob("*.md"))]
+    return " ".join(" ".join(parts).split())
+
+
+def english_left(site: Path, repo: Path, language: str, po_dir: Path = LOCALE,
+                 skip_material: bool = True) -> dict[str, set[str]]:
+    """Page path -> the English interface pieces found on it (empty: none)."""
+    pieces = english_pieces(language, po_dir)
+    single = {p for p in pieces if " " not in p}
+    several = {p for p in pieces if " " in p}
+    patterns = [(p, re.compile(r"(?<![A-Za-z])" + re.escape(p) + r"(?![A-Za-z])")) for p in several]
+    mine = user_text(repo)
+    out: dict[str, set[str]] = {}
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        html = page.read_text(encoding="utf-8")
+        if skip_material:
+            # Material's own words come from Material's translations (theme.language); ours only.
+            html = re.sub(r'<label class="md-(?:search|nav|header)[^"]*".*?</label>', "", html, flags=re.S)
+        hits: set[str] = set()
+        for text in page_texts(html):
+            if not _WORD.search(text) or text in mine:
+                continue
+            bare = text.strip(" ,.:;()-·")
+            if bare in single:
+                hits.add(bare)
+            for piece, pattern in patterns:
+                if pattern.search(text) and piece not in mine:
+                    hits.add(piece)
+        if hits:
+            out[rel] = hits
+    return out
