@@ -38,13 +38,21 @@ DOMAIN = "messages"
 # shipped are partial, and a missing message falls back to English.
 COMPLETE = ("en", "de", "fr", "es", "ja")
 
-# Material for MkDocs' own interface (search box, "Copy to clipboard"...) has its own list of
-# languages, named mostly by ISO 639-1 code, with a few regional ones.
-MATERIAL_LANGUAGES = frozenset((
-    "af ar az be bg bn ca cs cy da de el en eo es et eu fa fi fr gl he hi hr hu hy id is it ja ka kn "
-    "ko ku-IQ lb lt lv mk mn ms my nb nl nn pl pt pt-BR ro ru sa sh si sk sl sq sr sv ta te th tl tr uk "
-    "ur uz vi zh zh-Hant zh-TW"
-).split())
+
+
+def material_languages() -> frozenset[str]:
+    """The languages Material for MkDocs has interface words for (its partials/languages/*.html)."""
+    return _material_languages()
+
+
+@lru_cache(maxsize=1)
+def _material_languages() -> frozenset[str]:
+    try:
+        import material  # noqa: PLC0415 - only needed to find its files
+    except ImportError:  # pragma: no cover - a dependency
+        return frozenset({"en"})
+    folder = Path(material.__file__).resolve().parent / "templates" / "partials" / "languages"
+    return frozenset(p.stem for p in folder.glob("*.html"))
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translated later"
@@ -104,7 +112,7 @@ def material_language(tag: str) -> str:
     if loc.script:
         candidates.insert(1, f"{loc.language}-{loc.script}")
     for candidate in candidates:
-        if candidate in MATERIAL_LANGUAGES:
+        if candidate in material_languages():
             return candidate
     return "en"
 

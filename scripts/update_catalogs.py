@@ -78,6 +78,11 @@ def update(template: Catalog, tag: str) -> Catalog:
                           revision_date=STAMP, fuzzy=False)
     # A copy: Babel shares the template's new messages with the catalog it updates.
     catalog.update(copy.deepcopy(template), no_fuzzy_matching=False, update_header_comment=False)
+    for message in catalog:
+        # An untranslated plural message has as many (empty) forms as the language has plurals.
+        if message.id and isinstance(message.string, tuple) and not any(message.string) \
+                and len(message.string) != catalog.num_plurals:
+            message.string = ("",) * catalog.num_plurals
     if tag == SOURCE:
         # The messages are written in English: its catalog says each as it is, so it is complete.
         for message in catalog:

@@ -456,6 +456,8 @@ def _config_options(
             "sp_refresh": branding.auto_refresh_seconds,
             "sp_not_found": Markup(settings.not_found_html),  # finished HTML from the page templates
             "sp_words": {key: _markup(text) for key, text in settings.words},
+            "sp_lang": _markup(settings.language),
+            "sp_dir": "rtl" if i18n.language(settings.language).rtl else "ltr",
         },
         "nav": [{title: path} for title, path in nav],
         # Incident pages are deliberately not in the nav: say nothing about them.
