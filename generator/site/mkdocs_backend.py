@@ -196,12 +196,17 @@ _JS_PLACEHOLDER = re.compile(r"%\(([a-z_]+)\)(02)?[ds]")
 
 
 def js_words() -> str:
-    """The words statuspress.js writes into the page, as JSON; ``{name}`` / ``{name:02}`` placeholders."""
+    """The words statuspress.js writes into the page, as JSON; ``{name}`` / ``{name:02}`` placeholders.
+
+    Empty in English: the script's own words are English, so English pages carry nothing more.
+    """
+    if i18n.active().locale.language == "en":
+        return ""
     def js(message: str) -> str:
         return _JS_PLACEHOLDER.sub(lambda m: "{" + m.group(1) + (":02" if m.group(2) else "") + "}", message)
 
     words = {
-        "locale": i18n.active().tag if not i18n.active().tag.startswith("en") else "en-GB",
+        "locale": i18n.active().tag,
         "days": js(_("%(days)d d %(hours)d h")),
         "hours": js(_("%(hours)d h %(minutes)02d min")),
         "minutes": js(_("%(minutes)d min")),

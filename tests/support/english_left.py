@@ -1,6 +1,6 @@
 """Find English interface words left in a site built in another language.
 
-What counts as an interface word: a piece of an English message of the catalog
+Pages, feeds, the calendar, charts and badges are read. What counts as an interface word: a piece of an English message of the catalog
 template (``generator/locale/messages.pot``), split at its placeholders and HTML
 tags, that the language's own translation does not also contain (German says
 "Status" too). A page's text is every text node and every ``aria-label``,
@@ -22,6 +22,13 @@ LOCALE = ROOT / "generator" / "locale"
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)[-0-9.]*[sd]|%%|<[^>]+>")
 _WORD = re.compile(r"[A-Za-z]")
 ATTRIBUTES = ("aria-label", "title", "alt")
+# Pages, feeds, the calendar, charts and badges (the API's JSON is a machine contract: English).
+SCANNED = (".html", ".rss", ".atom", ".svg", ".ics")
+
+
+def _unfold(text: str) -> str:
+    """RFC 5545 folded lines joined again."""
+    return re.sub(r"\r?\n[ \t]", "", text)
 
 
 def _pieces(text: str) -> list[str]:
@@ -91,21 +98,29 @@ def user_text(repo: Path) -> str:
 
 def english_left(site: Path, repo: Path, language: str, po_dir: Path = LOCALE,
                  skip_material: bool = True) -> dict[str, set[str]]:
-    """Page path -> the English interface pieces found on it (empty: none)."""
+    """File path -> the English interface pieces found in it (empty: none)."""
     pieces = english_pieces(language, po_dir)
     single = {p for p in pieces if " " not in p}
     several = {p for p in pieces if " " in p}
     patterns = [(p, re.compile(r"(?<![A-Za-z])" + re.escape(p) + r"(?![A-Za-z])")) for p in several]
     mine = user_text(repo)
     out: dict[str, set[str]] = {}
-    for page in sorted(site.rglob("*.html")):
+    files = [p for p in sorted(site.rglob("*")) if p.suffix in SCANNED and p.is_file()]
+    for page in files:
         rel = page.relative_to(site).as_posix()
         html = page.read_text(encoding="utf-8")
         if skip_material:
             # Material's own words come from Material's translations (theme.language); ours only.
             html = re.sub(r'<label class="md-(?:search|nav|header)[^"]*".*?</label>', "", html, flags=re.S)
+        if page.suffix == ".ics":
+            texts = [" ".join(line.split()) for line in _unfold(html).replace("\\n", "\n").replace("\\,", ",")
+                     .splitlines() if line.startswith(("SUMMARY", "DESCRIPTION", "X-WR-", " "))]
+        else:
+            texts = page_texts(html)
+            if page.suffix in (".rss", ".atom"):  # entry HTML travels escaped, as text
+                texts += [t for text in texts if "<" in text for t in page_texts(text)]
         hits: set[str] = set()
-        for text in page_texts(html):
+        for text in texts:
             if not _WORD.search(text) or text in mine:
                 continue
             bare = text.strip(" ,.:;()-·")
