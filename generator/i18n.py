@@ -45,14 +45,15 @@ def material_languages() -> frozenset[str]:
     return _material_languages()
 
 
+def _material_dir() -> Path:
+    import material  # only needed to find its files
+
+    return Path(material.__file__).resolve().parent / "templates" / "partials" / "languages"
+
+
 @lru_cache(maxsize=1)
 def _material_languages() -> frozenset[str]:
-    try:
-        import material  # noqa: PLC0415 - only needed to find its files
-    except ImportError:  # pragma: no cover - a dependency
-        return frozenset({"en"})
-    folder = Path(material.__file__).resolve().parent / "templates" / "partials" / "languages"
-    return frozenset(p.stem for p in folder.glob("*.html"))
+    return frozenset(p.stem for p in _material_dir().glob("*.html"))
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translated later"

@@ -28,7 +28,7 @@ from generator.notify.events import derive_events
 from generator.site.visibility import SiteContext
 from generator.timeparse import format_duration, parse_timestamp
 from tests.site_repo import build, copy_example
-from tests.support.english_left import LOCALE, english_left
+from tests.support.english_left import LOCALE, english_left, own_words, same_as_english
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPLETE = [tag for tag in i18n.COMPLETE if tag != "en"]
@@ -117,6 +117,34 @@ def test_a_partial_catalog_falls_back_to_english_per_message() -> None:
 def test_no_english_interface_word_is_left_on_any_page(built: dict[str, tuple[Path, Path]], tag: str) -> None:
     repo, site = built[tag]
     assert english_left(site, repo, tag) == {}
+
+
+@pytest.mark.parametrize("tag", COMPLETE)
+def test_no_text_is_left_as_it_is_on_the_english_site(built: dict[str, tuple[Path, Path]], tag: str) -> None:
+    """Words nobody marked for translation are in no catalog: they show as text the English site has too."""
+    repo, site = built[tag]
+    assert same_as_english(site, built["en"][1], repo, tag) == {}
+
+
+def test_the_check_finds_words_nobody_marked_for_translation(built: dict[str, tuple[Path, Path]],
+                                                            tmp_path: Path) -> None:
+    """A page template with a sentence outside _(): the English-site comparison names its words."""
+    repo, _site = built["de"]
+    english_repo, _english_site = built["en"]
+    for where, out in ((repo, tmp_path / "de"), (english_repo, tmp_path / "en")):
+        copy = tmp_path / f"repo-{out.name}"
+        shutil.copytree(where, copy)
+        legend = ROOT / "generator" / "site" / "templates" / "partials" / "legend.html"
+        override = copy / "theme" / "statuspress" / "partials" / "legend.html"
+        override.parent.mkdir(parents=True)
+        override.write_text(legend.read_text(encoding="utf-8").replace(
+            "</summary>", "</summary><p>Bars are drawn per calendar day</p>", 1), encoding="utf-8")
+        build(copy, out)
+    left = same_as_english(tmp_path / "de", tmp_path / "en", repo, "de")
+    # Words the (English) example content also uses count as the user's: the others are named.
+    found = set().union(*left.values())
+    assert "drawn" in found and found <= {"bars", "are", "drawn", "per", "calendar", "day"} - own_words("de")
+    assert "index.html" in left
 
 
 def test_the_check_finds_english_left_by_a_missing_translation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

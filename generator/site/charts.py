@@ -418,7 +418,7 @@ def _draw_durations(chart: Chart, scheme: Scheme) -> bytes:
             body.append(f'<path class="sp-ink" stroke-width="2" d="M{_n(mid)} {_n(centre - half)}V{_n(centre + half)}">'
                         f"<title>{escape(_('%(group)s: median %(median)s') % {'group': severity, 'median': format_seconds(median(list(vals)))})}</title></path>")
     if not values:
-        body.append(_text((left + right) / 2, (top + bottom) / 2, "No incidents with this measure yet", "middle"))
+        body.append(_text((left + right) / 2, (top + bottom) / 2, _("No incidents with this measure yet"), "middle"))
     body.append(f'<path class="sp-ink" d="M{_n(left)} {_n(top)}V{_n(bottom)}H{_n(right)}"/>')
     return _frame(chart, severities, defs, body, scheme)
 
@@ -439,7 +439,8 @@ def _draw_trend(chart: Chart, scheme: Scheme) -> bytes:
         body.append(f'<path class="sp-grid" d="M{_n(left)} {_n(y)}H{_n(right)}"/>')
         body.append(_text(left - 6, y + 4, name, "end"))
     body.append(_text((left + right) / 2, HEIGHT - 10,
-                      f"Horizontal line: median (where n >= {MIN_N_MEDIAN}); hollow: quarter to date", "middle"))
+                      _("Horizontal line: median (where n >= %(min_n)d); hollow: quarter to date")
+                      % {"min_n": MIN_N_MEDIAN}, "middle"))
     slot = (right - left) / max(len(quarters), 1)
     label_every = math.ceil(len(quarters) / 36) or 1
     last = len(chart.series) - 1
@@ -460,7 +461,7 @@ def _draw_trend(chart: Chart, scheme: Scheme) -> bytes:
             body.append(_text(cx + 3, bottom + 14, quarters[qi], "end",
                               f' transform="rotate(-45 {_n(cx + 3)} {_n(bottom + 14)})"'))
     if not values:
-        body.append(_text((left + right) / 2, (top + bottom) / 2, "No incidents with this measure yet", "middle"))
+        body.append(_text((left + right) / 2, (top + bottom) / 2, _("No incidents with this measure yet"), "middle"))
     body.append(f'<path class="sp-ink" d="M{_n(left)} {_n(top)}V{_n(bottom)}H{_n(right)}"/>')
     return _frame(chart, [], [], body, scheme)
 

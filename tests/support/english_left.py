@@ -132,3 +132,59 @@ def english_left(site: Path, repo: Path, language: str, po_dir: Path = LOCALE,
         if hits:
             out[rel] = hits
     return out
+
+
+# ---------------------------------------------------------------- text the same as in English
+#
+# A word nobody wrapped in _() is in no catalog, so the pieces above cannot know it. It shows as
+# text that is the same on the English site and on the other language's: every such text is
+# looked at word by word, and a word that is neither the user's, nor in the language's own
+# catalog, nor a month or day name of the language, nor one of Material's words for it, is left.
+
+# Addresses, tag URIs, RFC 822 dates, and the site's own paths (api/v2/incidents/unresolved.json).
+_MACHINE = re.compile(r"^(?:https?://|tag:|mailto:|[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} |[\w./-]+\.(?:json|svg|rss|atom|ics)$)")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in _LATIN.findall(text)}
+
+
+def own_words(language: str, po_dir: Path = LOCALE) -> set[str]:
+    """Latin-letter words the language itself uses: its catalog, CLDR's month and day names, Material's."""
+    from babel import Locale
+
+    from generator import i18n
+
+    with (po_dir / language / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    words: set[str] = set()
+    for m in catalog:
+        for s in (m.string if isinstance(m.string, tuple) else (m.string,)):
+            words |= _words(_PLACEHOLDER.sub(" ", s or ""))
+    loc = Locale.parse(language, sep="-")
+    for table in (loc.months, loc.days):
+        for context in table.values():
+            for names in context.values():
+                words |= {n.casefold() for n in names.values()}
+    material = Path(i18n._material_dir()) / f"{i18n.material_language(language)}.html"
+    if material.is_file():
+        words |= _words(" ".join(re.findall(r'": "([^"]*)"', material.read_text(encoding="utf-8"))))
+    return words | {"rss", "atom", "json", "svg", "ics", "api", "slo", "sev", "kpis", "utc", "cet", "cest"}
+
+
+def same_as_english(site: Path, english: Path, repo: Path, language: str,
+                    po_dir: Path = LOCALE) -> dict[str, set[str]]:
+    """File path -> the words of text identical to the English site's that the language does not use."""
+    allowed = own_words(language, po_dir) | _words(user_text(repo))
+    out: dict[str, set[str]] = {}
+    for page in sorted(p for p in site.rglob("*") if p.suffix in SCANNED and p.is_file()):
+        rel = page.relative_to(site).as_posix()
+        other = english / rel
+        if not other.is_file() or page.suffix == ".ics":
+            continue
+        same = set(page_texts(page.read_text(encoding="utf-8"))) & set(page_texts(other.read_text(encoding="utf-8")))
+        hits = {w for text in same if not _MACHINE.match(text) for w in _words(text) - allowed}
+        if hits:
+            out[rel] = hits
+    return out
