@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import operator
 import random
 import statistics
 from bisect import bisect_left, bisect_right
@@ -26,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
+from itertools import repeat
 
 MIN_N_MEDIAN = 10
 MIN_N_P90 = 30
@@ -124,12 +126,28 @@ def bootstrap_ci(
         seed = seed_for(f"bootstrap/{n}/{which[0]}/{which[1]}/{resamples}")
     i, k = which
     delta = (i * (n - 1)) % k
-    ranks = _resample_ranks(n, which, resamples, seed)
+    lows, highs = _rank_columns(n, which, resamples, seed)
+    # The same arithmetic per draw as (xs[a] * (k - delta) + xs[b] * delta) / k, run by map() in C:
+    # every figure on every page is one of these, so it is worth the speed.
     if delta:
-        draws = sorted((xs[a] * (k - delta) + xs[b] * delta) / k for a, b in ranks)
+        scaled_low = list(map(operator.mul, xs, repeat(k - delta)))
+        scaled_high = list(map(operator.mul, xs, repeat(delta)))
+        draws = sorted(map(operator.truediv, map(operator.add, map(scaled_low.__getitem__, lows),
+                                                 map(scaled_high.__getitem__, highs)), repeat(k)))
     else:
-        draws = sorted(xs[a] for a, _ in ranks)
+        draws = list(map(xs.__getitem__, lows))  # lows are sorted and xs is: already in order
     return cut_point(draws, (1, 40)), cut_point(draws, (39, 40))
+
+
+@lru_cache(maxsize=512)
+def _rank_columns(n: int, which: tuple[int, int], resamples: int, seed: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """:func:`_resample_ranks` as two columns (low ranks, high ranks); sorted when only the low one is used."""
+    ranks = _resample_ranks(n, which, resamples, seed)
+    i, k = which
+    if (i * (n - 1)) % k:
+        return tuple(a for a, _ in ranks), tuple(b for _, b in ranks)
+    lows = tuple(sorted(a for a, _ in ranks))
+    return lows, lows
 
 
 def _shown(n: int) -> dict[str, bool]:
