@@ -297,7 +297,7 @@ def kpis_table(doc: dict, groups: Sequence[str]) -> str:
         f"completion {format_share(pms['completion_rate'])}\n"
         f"open incidents already meeting the policy: {pms['open_incidents_meeting_policy']}\n"
         f"time to publish (median): {format_stat(publish)}"
-        + ("" if publish["median"] is None else f" (n={publish['n']})")
+        + (f" (n={publish['n']})" if is_shown(publish) else "")
         + f"\nAction items: {items['open']} open, {items['in_progress']} in progress, {items['done']} done, "
         f"{items['wont_do']} won't do; {items['overdue']} overdue"
     )
