@@ -278,6 +278,10 @@ updates:
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("drills")
     without = copy_example(tmp / "without")
+    example_drills = [p for p in (without / "content" / "incidents").glob("*.md") if "\ndrill: true\n" in p.read_text()]
+    assert len(example_drills) >= 3  # the example records drills of its own
+    for path in example_drills:
+        path.unlink()
     with_drill = copy_example(tmp / "with")
     (with_drill / "content" / "incidents" / f"{DRILL_ID}.md").write_text(_drill_text(), encoding="utf-8")
     (with_drill / "content" / "postmortems" / f"{DRILL_ID}.md").write_text(postmortem_text(
@@ -325,7 +329,7 @@ def test_status_uptime_and_real_kpis_ignore_the_drill(sites: dict[str, Path]) ->
     now = datetime(2026, 11, 26, 12, tzinfo=UTC)
     without, _ = load_repository(sites["without"])
     with_drill, _ = load_repository(sites["with"])
-    assert [d.id for d in with_drill.drills] == [DRILL_ID]
+    assert DRILL_ID in {d.id for d in with_drill.drills} and without.drills == ()
     assert service_statuses(without, now) == service_statuses(with_drill, now)
     a, b = compute_uptime(without, now), compute_uptime(with_drill, now)
     assert {k: (v.windows, v.days) for k, v in a.items()} == {k: (v.windows, v.days) for k, v in b.items()}
@@ -344,15 +348,21 @@ def test_uptime_and_kpis_json_are_equal_with_and_without_the_drill(sites: dict[s
     assert without.pop("drills")["volume"] == 0
     drills = with_drill.pop("drills")
     assert without == with_drill  # every real figure, action items included
-    assert drills["volume"] == 1 and drills["open"] == 0
-    assert drills["quarter"] == {"2026-Q4": 1}
-    assert drills["time_to_detect"]["n"] == 1 and drills["time_to_detect"]["mean"] == 6 * 60
-    assert drills["time_to_detect"]["median"] is None  # n=1: below the threshold for a median
-    assert drills["time_to_acknowledge"]["mean"] == 3 * 60 and drills["time_to_mitigate"]["mean"] == 40 * 60
-    assert drills["cadence"] == {}  # the example sets no cadence
+    # The example's three drills (July, September, October) and the planted one (November).
+    assert drills["volume"] == 4 and drills["open"] == 0
+    assert drills["quarter"] == {"2026-Q3": 2, "2026-Q4": 2}
+    # Detected after 11, 3, 7 and 6 min; acknowledged 9, 3, 8 and 3 min later; impact ended after
+    # 65 (no mitigated_at: resolved), 24, 52 and 40 min.
+    assert drills["time_to_detect"]["n"] == 4 and drills["time_to_detect"]["mean"] == pytest.approx(6.75 * 60)
+    assert drills["time_to_detect"]["median"] is None  # n=4: below the threshold for a median
+    assert drills["time_to_acknowledge"]["mean"] == pytest.approx(5.75 * 60)
+    assert drills["time_to_mitigate"]["mean"] == pytest.approx(45.25 * 60)
+    assert {g: c["overdue"] for g, c in drills["cadence"].items()} == {
+        "Core platform": False, "Payments": False, "Communication": False}
     # --service scopes the drill figures like the real ones.
     scoped = _cli_json("kpis", "--root", str(sites["with"]), "--service", "payouts")
-    assert scoped["drills"]["volume"] == 0
+    assert scoped["drills"]["volume"] == 1 and scoped["drills"]["time_to_detect"]["mean"] == 3 * 60
+    assert _cli_json("kpis", "--root", str(sites["with"]), "--service", "sms-notifications")["drills"]["volume"] == 0
 
 
 def test_kpis_json_reports_each_groups_cadence(tmp_path: Path) -> None:
@@ -390,7 +400,7 @@ def test_the_internal_build_marks_the_drill_everywhere_it_shows(sites: dict[str,
     assert f'href="../../incidents/{DRILL_ID}/"' in pm
     kpis = (site / "kpis" / "index.html").read_text(encoding="utf-8")
     section = kpis[kpis.index('<h2 id="drills">'):]
-    assert "1 drill:" in section and "not enough data (n=1)" in section
+    assert "4 drills:" in section and "not enough data (n=4)" in section
     assert "<td>2026-Q4</td>" in section or ">2026-Q4<" in section
     # Not on the home page's active or recent incidents, nor on service pages: those are real.
     assert CANARY not in (site / "index.html").read_text(encoding="utf-8")
