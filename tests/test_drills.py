@@ -525,3 +525,47 @@ def test_new_incident_drill_writes_a_drill_and_its_post_mortem_is_internal(tmp_p
     result = runner.invoke(main, ["new", "incident", "Real one", "--severity", "SEV-3", "--service", "api",
                                   "--root", str(repo), "--now", "2026-11-26T10:00:00Z"], catch_exceptions=False)
     assert "drill" not in (repo / "content" / "incidents" / "2026-11-26-real-one.md").read_text()
+
+
+# ---------------------------------------------------------------- diff (the PR comment)
+
+
+def test_diff_shows_no_change_for_a_new_drill_and_a_change_for_the_same_incident(tmp_path: Path) -> None:
+    from tests.test_diff import NEW_INCIDENT, make_git_repo
+
+    repo = make_git_repo(tmp_path)
+    path = repo / "content/incidents/2026-11-26-payments-api-errors.md"
+    path.write_text(NEW_INCIDENT.replace("---\n", "---\ndrill: true\n", 1))
+    args = ["diff", "--base", "HEAD", "--root", str(repo), "--now", "2026-11-26T12:00:00Z"]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0 and "No visible change." in result.output, result.output
+    path.write_text(NEW_INCIDENT)  # the control: as a real incident it changes status and uptime
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert "No visible change." not in result.output and "major outage" in result.output
+
+
+def test_the_authoring_doc_shows_the_file_new_incident_drill_writes(tmp_path: Path) -> None:
+    import re
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "authoring.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Drills"):doc.index("## Real histories")]
+    shown = re.findall(r"^```yml\n(---\n.*?)^```$", section, flags=re.M | re.S)
+    assert len(shown) == 1
+    (tmp_path / "site_config.yml").write_text(
+        (FIXTURES / "site_config.yml").read_text() + "\ndrills: {cadence_days: 90}\n")
+    result = CliRunner().invoke(main, ["new", "incident", "Drill: API database failover", "--drill", "--severity",
+                                       "SEV-2", "--service", "api", "--detection", "alert", "--root", str(tmp_path),
+                                       "--now", "2026-11-26T12:00:00Z"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "content" / "incidents" / "2026-11-26-drill-api-database-failover.md"
+    assert result.output.strip().endswith(written.name)
+    assert written.read_text() == shown[0]
+    # The config block of that section is valid configuration.
+    config = re.findall(r"^```yml\n# site_config.yml\n(.*?)^```$", section, flags=re.M | re.S)
+    assert len(config) == 1
+    (tmp_path / "site_config.yml").write_text((FIXTURES / "site_config.yml").read_text().replace(
+        "group: Web", "group: Communication") + config[0].replace("Legacy", "Core"))
+    _model, problems = check_repository(tmp_path, NOW)
+    # Core is exempt; Communication (only the dashboard, which has no since) is overdue at once.
+    assert [(p.code, p.level) for p in problems] == [("W100", "warning")]
+    assert "'Communication' has never held a drill" in problems[0].message
