@@ -569,3 +569,16 @@ def test_the_authoring_doc_shows_the_file_new_incident_drill_writes(tmp_path: Pa
     # Core is exempt; Communication (only the dashboard, which has no since) is overdue at once.
     assert [(p.code, p.level) for p in problems] == [("W100", "warning")]
     assert "'Communication' has never held a drill" in problems[0].message
+
+
+def test_kpis_table_lists_drills_apart(tmp_path: Path) -> None:
+    repo = fixture_repo(tmp_path, config_extra="drills:\n  cadence_days: 120\n")
+    result = CliRunner().invoke(main, ["kpis", "--root", str(repo), "--now", "2026-11-26T12:00:00Z"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.stdout
+    out = result.stdout
+    assert "Drills (rehearsals, in none of the figures above): 2 (2026-Q2: 1, 2026-Q3: 1, 2026-Q4: 0)" in out
+    assert "Web: every 120 days; latest drill 2026-06-01-drill-dashboard-login; OVERDUE" in out
+    assert "Core: every 120 days; latest drill 2026-09-01-drill-api-failover; next due 2026-12-30T09:00:00Z" in out
+    # Real figures: the fixture's two incidents only.
+    assert "Overall: 2 incidents" in out

@@ -222,7 +222,7 @@ def kpis_view(facts: Facts) -> KpisView:
     from generator.site.views.drills import drill_kpis  # it builds on this module's cells
 
     return KpisView(
-        drills=drill_kpis(facts, k["overall"]) if ctx.internal else None,
+        drills=drill_kpis(facts, k) if ctx.internal else None,
         page=PageInfo(url, "Incident KPIs", labels=("Internal",) if internal_only else (), feeds=facts.feeds,
                       description="Incident KPIs: time to detect, acknowledge, mitigate and resolve, with sample sizes."),
         internal_only=internal_only,
