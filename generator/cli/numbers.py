@@ -27,6 +27,7 @@ from generator.compute.display import (
     format_stat,
     is_shown,
 )
+from generator.compute.drills import DRILL_METRICS
 from generator.compute.kpis import METRICS, compute_kpis
 from generator.compute.uptime import WINDOWS, ServiceUptime, compute_uptime, uptime_json
 from generator.model import Model
@@ -316,7 +317,22 @@ def kpis_table(doc: dict, groups: Sequence[str]) -> str:
         + f"Test: {doc['method']['change_test']}, at {doc['method']['alpha']:.0%}; both quarters need n >= 10.\n"
         + f"With open incidents: {doc['method']['change_test_censored']}."
     )
+    drills = doc.get("drills")
+    if drills and (drills["volume"] or drills["cadence"]):
+        sections.append(drills_table(drills))
     return "\n\n".join(s.rstrip("\n") for s in sections) + "\n"
+
+
+def drills_table(drills: dict) -> str:
+    """Drills apart from every real figure: count per quarter, response times, each group's cadence."""
+    per_quarter = ", ".join(f"{q}: {n}" for q, n in drills["quarter"].items()) or "none"
+    out = [f"Drills (rehearsals, in none of the figures above): {drills['volume']} ({per_quarter})",
+           render_table(STAT_HEADERS, [_stat_row(METRIC_LABELS[m], None, drills[m]) for m in DRILL_METRICS],
+                        right=[1, 2, 3])]
+    for group, c in drills["cadence"].items():
+        state = "OVERDUE" if c["overdue"] else f"next due {c['due']}"
+        out.append(f"{group}: every {c['cadence_days']} days; latest drill {c['last_drill'] or 'none'}; {state}")
+    return "\n".join(out)
 
 
 KPI_CSV_HEADER = [

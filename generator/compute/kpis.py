@@ -258,6 +258,8 @@ def _action_items(model: Model, incidents: Sequence[Incident], now: datetime, sc
     for pm in model.postmortems:
         if scoped and not any(iid in in_scope for iid in pm.incidents):
             continue
+        if model.covers_drill(pm):  # a drill's follow-ups are not the real incidents' figures
+            continue
         for item in pm.action_items:
             counts["total"] += 1
             if item.status in counts:
@@ -351,4 +353,11 @@ def compute_kpis(
         "postmortems": _postmortems(model, incidents, now),
         "action_items": _action_items(model, incidents, now, scoped=since is not None or service_ids is not None),
         "changes": _changes(by_quarter, observations),
+        "drills": _drills(model, now, since, None if service_ids is None else ids),
     }
+
+
+def _drills(model: Model, now: datetime, since: datetime | None, service_ids: list[str] | None) -> dict:
+    from generator.compute.drills import compute_drills  # it builds on this module's durations
+
+    return compute_drills(model, now, since, service_ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from generator.compute.display import (
     format_interval,
@@ -20,6 +21,9 @@ from generator.site.charts import Chart, chart_specs, dark_path, quarter_label
 from generator.site.views.shared import Cell, Facts, PageInfo, Table, Time, rel, time_of
 from generator.site.visibility import SiteContext
 from generator.words import category_label
+
+if TYPE_CHECKING:
+    from generator.site.views.drills import DrillKpis
 
 METRICS = (
     ("time_to_detect", "Time to detect", "detected - started"),
@@ -129,6 +133,7 @@ class KpisView:
     customer_reported: str  # "12% (3 of 25 incidents)"
     postmortems: Table
     action_items: Table
+    drills: DrillKpis | None = None  # internal builds only
 
 
 def _group_key_label(ctx: SiteContext, group: str, key: str) -> str:
@@ -264,7 +269,10 @@ def kpis_view(facts: Facts) -> KpisView:
     def figures_table(label: str, head: tuple[str, str], rows: list[tuple[str, Cell]]) -> Table:
         return Table(label, head, tuple((Cell(name), cell) for name, cell in rows))
 
+    from generator.site.views.drills import drill_kpis  # it builds on this module's cells
+
     return KpisView(
+        drills=drill_kpis(facts, k) if ctx.internal else None,
         page=PageInfo(url, "Incident KPIs", labels=("Internal",) if internal_only else (), feeds=facts.feeds,
                       description="Incident KPIs: time to detect, acknowledge, mitigate and resolve, with sample sizes."),
         internal_only=internal_only,
