@@ -57,6 +57,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pat
     return out
 
 
+@pytest.fixture(scope="module")
+def built_internal(built: dict[str, tuple[Path, Path]],
+                   tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """The internal build with drafts (internal fields, drills, drafts) of the same repositories."""
+    out = {}
+    for tag, (repo, _site) in built.items():
+        site = tmp_path_factory.mktemp(f"internal-{tag}")
+        build(repo, site, internal=True, drafts=True)
+        out[tag] = (repo, site)
+    return out
+
+
 # ---------------------------------------------------------------- catalogs
 
 
@@ -127,16 +139,19 @@ def test_a_partial_catalog_falls_back_to_english_per_message(tmp_path: Path, mon
 
 
 @pytest.mark.parametrize("tag", COMPLETE)
-def test_no_english_interface_word_is_left_on_any_page(built: dict[str, tuple[Path, Path]], tag: str) -> None:
-    repo, site = built[tag]
-    assert english_left(site, repo, tag) == {}
+def test_no_english_interface_word_is_left_on_any_page(built: dict[str, tuple[Path, Path]],
+                                                       built_internal: dict[str, tuple[Path, Path]], tag: str) -> None:
+    for repo, site in (built[tag], built_internal[tag]):
+        assert english_left(site, repo, tag) == {}
 
 
 @pytest.mark.parametrize("tag", COMPLETE)
-def test_no_text_is_left_as_it_is_on_the_english_site(built: dict[str, tuple[Path, Path]], tag: str) -> None:
+def test_no_text_is_left_as_it_is_on_the_english_site(built: dict[str, tuple[Path, Path]],
+                                                      built_internal: dict[str, tuple[Path, Path]], tag: str) -> None:
     """Words nobody marked for translation are in no catalog: they show as text the English site has too."""
-    repo, site = built[tag]
-    assert same_as_english(site, built["en"][1], repo, tag) == {}
+    for sites in (built, built_internal):
+        repo, site = sites[tag]
+        assert same_as_english(site, sites["en"][1], repo, tag) == {}
 
 
 def test_the_check_finds_words_nobody_marked_for_translation(built: dict[str, tuple[Path, Path]],
