@@ -214,7 +214,7 @@ def test_german_pages_speak_german_with_german_formats(built: dict[str, tuple[Pa
     _, site = built["de"]
     home = (site / "index.html").read_text(encoding="utf-8")
     assert '<html lang="de"' in home and '<body dir="ltr"' in home
-    assert "Letzte Tage" in home and "Alle Systeme betriebsbereit" in home or "Teilausfall" in home
+    assert "Letzte Tage" in home and ("Alle Systeme betriebsbereit" in home or "Teilausfall" in home)
     assert re.search(r"26\. Nov\. 2026, 13:00 CET", home)
     api = (site / "services" / "api" / "index.html").read_text(encoding="utf-8")
     assert re.search(r"\d{2},\d{2}\xa0%", api), "percentages with a decimal comma and a space"
