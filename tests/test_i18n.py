@@ -260,6 +260,9 @@ def test_rtl_language_pages_are_right_to_left(built: dict[str, tuple[Path, Path]
         assert '<html lang="ar"' in html and '<body dir="rtl"' in html, page
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'lang="ar"' in home and "Recent history" not in home
+    # What the user wrote (English in the example) keeps its own direction inside the RTL page.
+    assert '<div class="sp-update__message" dir="auto">' in home
+    assert 'dir="auto"' not in (built["en"][1] / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_language_build_is_deterministic(built: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
