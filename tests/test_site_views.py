@@ -60,7 +60,7 @@ def test_bars_say_each_day_in_words_and_link_to_the_daily_table() -> None:
     assert day.href == "services/api/#day-2026-11-20" and day.level == "major_outage"
     assert day.summary.startswith("20 Nov 2026. Major outage. ") and day.summary.endswith("1 incident: Checkout down")
     quiet = next(d for d in view.days if d.href.endswith("#day-2026-11-23"))
-    assert quiet.summary.endswith("No downtime. 100.00% uptime. no incidents")
+    assert quiet.summary.endswith("No downtime. 100.00% uptime. No incidents")
     assert view.uptime_text.endswith("uptime (90 days)") and view.start_text == f"{len(view.days)} days ago"
 
 
@@ -176,3 +176,19 @@ def test_kpi_cells_say_not_enough_data_instead_of_a_number() -> None:
 @given(st.text(st.characters(blacklist_categories=("Cs",))))
 def test_message_lines_keep_every_character(text: str) -> None:
     assert "\n".join(text_lines(text)) == text.replace("\r\n", "\n")
+
+
+def test_subscribe_page_names_the_uptime_badges_real_window() -> None:
+    from generator.site.badges import UPTIME_WINDOW
+    from generator.site.views.subscribe import subscribe_view
+
+    text = subscribe_view(make_facts(make_ctx(make_model([])))).badges_text
+    assert f"{int(UPTIME_WINDOW.removesuffix('d'))}-day uptime" in text and "90-day" not in text
+
+
+def test_tracked_since_is_a_sentence_of_its_own() -> None:
+    model = make_model([])
+    config = replace(model.config, services=tuple(replace(s, since=date(2025, 1, 1)) for s in model.config.services))
+    facts = make_facts(make_ctx(replace(model, config=config)))
+    svc = config.services[0]
+    assert service_view(facts, svc).since == "Tracked since 1 Jan 2025."

@@ -105,7 +105,7 @@ class ServiceView:
     name: str
     description: str
     status: Status
-    since: str  # "Tracked since 1 Jan 2025." or ""
+    since: str  # "Tracked since 1 Jan 2025." or "" (a sentence of its own)
     active: tuple[IncidentCard, ...]
     bars: Bars
     legend: tuple[LegendItem, ...]
@@ -154,7 +154,7 @@ def service_view(facts: Facts, svc: Service) -> ServiceView:
         name=svc.name,
         description=svc.description,
         status=status_of(word),
-        since=" " + _("Tracked since %(day)s.") % {"day": date_text(svc.since)} if svc.since else "",
+        since=_("Tracked since %(day)s.") % {"day": date_text(svc.since)} if svc.since else "",
         active=tuple(incident_card(facts, url, i) for i in mine if is_open_at(i, ctx.now)),
         bars=bars(facts, svc.id, svc.name, url),
         legend=legend(),

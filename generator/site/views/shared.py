@@ -600,7 +600,7 @@ def bars(facts: Facts, service_id: str, service_name: str, page_url: str) -> Bar
             words.append(ngettext("%(num)d incident: %(titles)s", "%(num)d incidents: %(titles)s", len(titles))
                          % {"num": len(titles), "titles": _("; ").join(titles)})
         elif level != "nodata":
-            words.append(_("no incidents"))
+            words.append(_("No incidents"))
         items.append(Bar(level, rel(page_url, urls.service_url(service_id) + f"#day-{day_key}"), _(". ").join(words)))
     days = len(up.days)
     return Bars(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.i18n import _
+from generator.i18n import _, ngettext
 from generator.site import urls
+from generator.site.badges import UPTIME_WINDOW
 from generator.site.views.about import FeedRow, feed_rows
 from generator.site.views.shared import Facts, Link, PageInfo, rel
 
 SUBSCRIBE_URL = "subscribe/"
+# The uptime badge's window ("30d"): the page says what the badge really shows.
+_BADGE_DAYS = int(UPTIME_WINDOW.removesuffix("d"))
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class SubscribeView:
     calendar: Link
     api: tuple[Link, ...]  # the text is the path
     badges: tuple[BadgeRow, ...]
+    badges_text: str  # what the badges show, with the uptime badge's real window
 
 
 def subscribe_view(facts: Facts) -> SubscribeView:
@@ -47,4 +51,9 @@ def subscribe_view(facts: Facts) -> SubscribeView:
                      Link(_("Uptime"), rel(url, urls.badge_path(svc.id, "uptime", "svg"))),
                      Link("JSON", rel(url, urls.badge_path(svc.id, "status", "json"))))
             for svc in config.services),
+        badges_text=ngettext(
+            "SVG images of each service's status and %(num)d-day uptime, for a README or a dashboard; "
+            "the JSON is a shields.io endpoint.",
+            "SVG images of each service's status and %(num)d-day uptime, for a README or a dashboard; "
+            "the JSON is a shields.io endpoint.", _BADGE_DAYS) % {"num": _BADGE_DAYS},
     )
