@@ -192,3 +192,18 @@ def test_tracked_since_is_a_sentence_of_its_own() -> None:
     facts = make_facts(make_ctx(replace(model, config=config)))
     svc = config.services[0]
     assert service_view(facts, svc).since == "Tracked since 1 Jan 2025."
+
+
+def test_chart_descriptions_count_in_the_languages_plural_forms() -> None:
+    from generator import i18n
+    from generator.site.charts import duration_chart, volume_chart
+
+    one = make_ctx(make_model([_outage("2026-11-20")]))
+    assert "1 incident in total;" in volume_chart(one).alt
+    assert ", 1 incident. " in duration_chart(one, "time_to_resolve").alt
+    two = make_ctx(make_model([_outage("2026-11-20"), _outage("2026-11-21")]))
+    assert ", 2 incidents. " in duration_chart(two, "time_to_resolve").alt
+    with i18n.use("ar"):  # Arabic has a dual: two incidents are "حادثتان", not "2 حادثة"
+        assert "حادثتان" in duration_chart(two, "time_to_resolve").alt
+        assert "حادثة واحدة" in duration_chart(one, "time_to_resolve").alt
+

@@ -25,7 +25,7 @@ from generator.compute.display import format_seconds
 from generator.compute.kpis import incident_observations
 from generator.compute.localtime import quarter_key, quarter_sequence
 from generator.compute.stats import MIN_N_MEDIAN, Observation, median_estimate
-from generator.i18n import N_, _, pgettext
+from generator.i18n import N_, _, ngettext, pgettext
 from generator.model import Incident, severity_rank
 from generator.site.visibility import SiteContext
 
@@ -86,9 +86,12 @@ def volume_chart(ctx: SiteContext) -> Chart:
     total = len(incidents)
     busiest = max(quarters, key=lambda q: (sum(counts[(q, s)] for s in severities), q)) if quarters else None
     alt = (
-        _("Stacked bar chart of incident volume per quarter by severity, %(first)s to %(last)s (%(to_date)s): "
-          "%(total)d incidents in total; the busiest quarter was %(busiest)s with %(most)d. The table below lists "
-          "every value.") % {"first": quarters[0], "last": quarters[-1], "to_date": _(TO_DATE), "total": total,
+        ngettext("Stacked bar chart of incident volume per quarter by severity, %(first)s to %(last)s (%(to_date)s): "
+                 "%(total)d incident in total; the busiest quarter was %(busiest)s with %(most)d. The table below "
+                 "lists every value.",
+                 "Stacked bar chart of incident volume per quarter by severity, %(first)s to %(last)s (%(to_date)s): "
+                 "%(total)d incidents in total; the busiest quarter was %(busiest)s with %(most)d. The table below "
+                 "lists every value.", total) % {"first": quarters[0], "last": quarters[-1], "to_date": _(TO_DATE), "total": total,
                              "busiest": busiest, "most": sum(counts[(busiest, s)] for s in severities)}
         if quarters and busiest else _("No incidents yet.")
     )
@@ -121,14 +124,16 @@ def _count_text(obs: list[Observation]) -> str:
     still_open = sum(1 for _value, ended in obs if not ended)
     if not still_open:
         return i18n.format_number(len(obs))
-    return _("%(num)d (%(open)d still open)") % {"num": len(obs), "open": still_open}
+    return ngettext("%(num)d (%(open)d still open)", "%(num)d (%(open)d still open)", still_open) % {
+        "num": len(obs), "open": still_open}
 
 
 def _open_note(still_open: int) -> str:
     """`` (2 still open, not drawn; counted in the medians)`` inside a chart's description, or nothing."""
     if not still_open:
         return ""
-    return " " + _("(%(open)d still open, not drawn; counted in the medians)") % {"open": still_open}
+    return " " + ngettext("(%(open)d still open, not drawn; counted in the medians)",
+                          "(%(open)d still open, not drawn; counted in the medians)", still_open) % {"open": still_open}
 
 
 def duration_chart(ctx: SiteContext, metric: str) -> Chart:
@@ -152,8 +157,10 @@ def duration_chart(ctx: SiteContext, metric: str) -> Chart:
     n = sum(len(v) for v in values.values())
     still_open = sum(1 for obs in observed.values() for _value, ended in obs if not ended)
     words = _CHART_WORDS[metric]()
-    alt = _("Dot plot of %(metric)s per incident on a logarithmic time axis, one row per severity, %(n)d incidents"
-            "%(open)s. The table below gives the count and range per severity.") % {
+    alt = ngettext("Dot plot of %(metric)s per incident on a logarithmic time axis, one row per severity, %(n)d "
+                   "incident%(open)s. The table below gives the count and range per severity.",
+                   "Dot plot of %(metric)s per incident on a logarithmic time axis, one row per severity, %(n)d "
+                   "incidents%(open)s. The table below gives the count and range per severity.", n) % {
         "metric": words["in_sentence"], "n": n, "open": _open_note(still_open)}
     return Chart(
         path=f"kpis/{metric.replace('_', '-')}.svg",
@@ -213,14 +220,20 @@ def trend_chart(ctx: SiteContext, metric: str = "time_to_resolve") -> Chart:
         for q, vs in values.items())
     with_median = [q for q, m in medians.items() if m is not None]
     still_open = sum(1 for obs in observed.values() for _, ended in obs if not ended)
+    total = sum(len(v) for v in values.values())
     alt = (
-        _("Dot plot of %(metric)s per incident by quarter on a logarithmic time axis, %(first)s to %(last)s "
-          "(%(to_date)s), %(n)d incidents%(open)s; %(medians)s. The table below gives the count, median and range "
-          "per quarter.") % {
+        ngettext("Dot plot of %(metric)s per incident by quarter on a logarithmic time axis, %(first)s to %(last)s "
+                 "(%(to_date)s), %(n)d incident%(open)s; %(medians)s. The table below gives the count, median and "
+                 "range per quarter.",
+                 "Dot plot of %(metric)s per incident by quarter on a logarithmic time axis, %(first)s to %(last)s "
+                 "(%(to_date)s), %(n)d incidents%(open)s; %(medians)s. The table below gives the count, median and "
+                 "range per quarter.", total) % {
             "metric": words["in_sentence"], "first": quarters[0], "last": quarters[-1], "to_date": _(TO_DATE),
-            "n": sum(len(v) for v in values.values()), "open": _open_note(still_open),
+            "n": total, "open": _open_note(still_open),
             "medians": (_("medians drawn for %(quarters)s") % {"quarters": _(", ").join(with_median)} if with_median
-                        else _("no quarter has the %(min_n)d incidents a median needs") % {"min_n": MIN_N_MEDIAN})}
+                        else ngettext("no quarter has the %(min_n)d incident a median needs",
+                                      "no quarter has the %(min_n)d incidents a median needs", MIN_N_MEDIAN)
+                        % {"min_n": MIN_N_MEDIAN})}
         if quarters else _("No incidents yet.")
     )
     return Chart(

@@ -252,6 +252,7 @@ def kpis_view(facts: Facts) -> KpisView:
         (Cell(label), mean_cell(k["overall"][metric])) for metric, label, _how in metrics))
 
     groups = []
+    median_min_n, p90_min_n = int(method.get("median_min_n", 10)), int(method.get("p90_min_n", 30))
     for group, title_en, head_en, by_words, item_word in GROUPS:
         title, head, by, what = _(title_en), _(head_en), by_words(), item_word()
         figures = k.get(group, {})
@@ -269,12 +270,15 @@ def kpis_view(facts: Facts) -> KpisView:
             anchor=f"by-{group}", title=title,
             medians=collapsed(Table(_("Medians %(by)s") % words, (head, _("Incidents"), *names), tuple(med),
                                     "sp-table--kpi"),
-                              _("Not enough data %(by)s yet: no %(what)s has the %(min_n)d incidents a median needs "
-                                "(incidents per %(what)s: %(counts)s).")
-                              % {**words, "min_n": int(method.get("median_min_n", 10)), "counts": counts}),
+                              ngettext("Not enough data %(by)s yet: no %(what)s has the %(min_n)d incident a median "
+                                       "needs (incidents per %(what)s: %(counts)s).",
+                                       "Not enough data %(by)s yet: no %(what)s has the %(min_n)d incidents a median "
+                                       "needs (incidents per %(what)s: %(counts)s).", median_min_n)
+                              % {**words, "min_n": median_min_n, "counts": counts}),
             p90s=collapsed(Table(_("90th percentiles %(by)s") % words, (head, *names), tuple(p90), "sp-table--kpi"),
-                           _("Not enough data %(by)s yet: a 90th percentile needs %(min_n)d incidents.")
-                           % {**words, "min_n": int(method.get("p90_min_n", 30))}),
+                           ngettext("Not enough data %(by)s yet: a 90th percentile needs %(min_n)d incident.",
+                                    "Not enough data %(by)s yet: a 90th percentile needs %(min_n)d incidents.", p90_min_n)
+                           % {**words, "min_n": p90_min_n}),
             p90s_summary=_("90th percentiles %(by)s") % words,
             means=Table(_("Means %(by)s") % words, (head, *names), tuple(mean), "sp-table--kpi"),
             means_summary=_("Means %(by)s (outlier-sensitive)") % words,

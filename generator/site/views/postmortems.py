@@ -231,6 +231,6 @@ def postmortems_view(facts: Facts) -> PostmortemsView:
             published=time_of(ctx, pm.published_at) if pm.published_at else None,
             actions=(ngettext("%(done)d of %(num)d action item closed", "%(done)d of %(num)d action items closed",
                               len(pm.action_items)) % {"done": done, "num": len(pm.action_items)}
-                     + (_(", %(num)d overdue") % {"num": overdue} if overdue else "")),
+                     + (ngettext(", %(num)d overdue", ", %(num)d overdue", overdue) % {"num": overdue} if overdue else "")),
         ))
     return PostmortemsView(PageInfo(url, _("Post-mortems"), toc=False, feeds=facts.feeds), tuple(items))
