@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -241,3 +241,41 @@ def format_percent_value(shown: Decimal, places: int) -> str:
     pattern = base.replace("#,##0", "#,##0" + ("." + "0" * places if places else ""), 1)
     # A number rounded to ``places`` divided by 100 is exact in Decimal: nothing is rounded again.
     return numbers.format_percent(shown / 100, format=pattern, locale=_ACTIVE.locale, decimal_quantization=True)
+
+
+# ---------------------------------------------------------------- lists
+#
+# "A, B and C" in the reader's language (CLDR's list patterns: "A、B、C", "A وB وC"). English keeps
+# statuspress's own plain separator (", " or "; "), as it keeps its own date forms. The patterns are
+# used as separators ("{0}, {1}" -> ", "), so templates can put them between items they marked up.
+
+
+def _separator(pattern: str) -> str | None:
+    if pattern.startswith("{0}") and pattern.endswith("{1}") and pattern.count("{") == 2:
+        return pattern[3:-3]
+    return None  # text around the items: not a separator (no shipped language has one)
+
+
+def list_separators(count: int, english: str = ", ", lang: Language | None = None) -> list[str]:
+    """The ``count - 1`` separators between ``count`` items: ``[", ", " et "]`` for three in French."""
+    speaking = lang or _ACTIVE
+    plain = [english] * max(count - 1, 0)
+    if count < 2 or speaking.locale.language == "en":
+        return plain
+    try:
+        patterns = speaking.locale.list_patterns["standard"]
+        if count == 2:
+            found = [_separator(patterns["2"])]
+        else:
+            found = [_separator(patterns["start"]), *[_separator(patterns["middle"])] * (count - 3),
+                     _separator(patterns["end"])]
+    except KeyError:  # a locale whose CLDR data lacks list patterns
+        return plain
+    return plain if None in found else [sep for sep in found if sep is not None]
+
+
+def format_list(items: Iterable[str], english: str = ", ", lang: Language | None = None) -> str:
+    """``A, B and C`` in the active language; English joins with ``english`` (``A, B, C``)."""
+    parts = [str(i) for i in items]
+    separators = list_separators(len(parts), english, lang)
+    return "".join(part + (separators[n] if n < len(separators) else "") for n, part in enumerate(parts))

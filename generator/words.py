@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.i18n import N_, _
+from generator.i18n import N_, _, format_list
 
 # Statuses of services, incidents, maintenance windows, post-mortems and action items.
 STATUS_LABELS = {
@@ -97,4 +97,4 @@ def banner_text(word: str, names: Iterable[str]) -> str:
     text = overall_label(word)
     if word == "operational" or not names:
         return text
-    return _("%(status)s: %(services)s") % {"status": text, "services": _(", ").join(names)}
+    return _("%(status)s: %(services)s") % {"status": text, "services": format_list(names)}

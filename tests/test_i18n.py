@@ -391,3 +391,39 @@ def test_notifications_in_the_site_language(tmp_path: Path) -> None:
     assert view.headline.startswith("Ursache gefunden: ") and view.lead.startswith("Neue Meldung vom ")
     assert "Auf der Statusseite ansehen" in json.dumps(slack, ensure_ascii=False)
     assert '<html lang="de" dir="ltr">' in mail.html and "Schweregrad" in mail.text
+
+
+@pytest.mark.parametrize(("tag", "three", "two"), [
+    ("en", "A, B, C", "A; B"),  # English keeps statuspress's own separators
+    ("fr", "A, B et C", "A et B"),
+    ("ja", "A、B、C", "A、B"),
+    ("ar", "A وB وC", "A وB"),
+])
+def test_lists_are_joined_in_the_language(tag: str, three: str, two: str) -> None:
+    with i18n.use(tag):
+        assert i18n.format_list(["A", "B", "C"]) == three
+        assert i18n.format_list(["A", "B"], "; ") == two
+        assert i18n.format_list(["A"]) == "A" and i18n.format_list([]) == ""
+        # Templates put the same separators between items they marked up.
+        assert "".join(p + s for p, s in zip("ABC", [*i18n.list_separators(3), ""], strict=True)) == three
+
+
+def test_french_notification_writes_its_own_colon_and_list(tmp_path: Path) -> None:
+    from generator.load import load_repository  # noqa: PLC0415
+    from tests.notify_repo import OPEN_INCIDENT, make_repo  # noqa: PLC0415
+
+    repo = make_repo(tmp_path / "repo")
+    set_language(repo, "fr")
+    model, problems = load_repository(repo)
+    assert not [p for p in problems if p.level == "error"]
+    ctx = SiteContext(model, parse_timestamp("2026-11-26T12:00:00Z"), model.config.site.url)
+    events = {e.id: e for e in derive_events(model, ctx.now)}
+    with i18n.use("fr"):
+        view = msg.view_for(events[f"incident:{OPEN_INCIDENT}:updated:2026-11-26T09:40:00Z"], ctx)
+        mail = msg.email_message(view)
+    assert " : " in view.headline
+    lines = mail.text.splitlines()
+    assert any(re.match(r"Services\s:\sPublic API\s:\s", line) for line in lines)
+    # French puts a space before the colon: no "word: " is left in the message (the catalog may use a
+    # no-break space).
+    assert not [line for line in lines if re.search(r"[^\s\u00a0\u202f]: ", line)]

@@ -19,7 +19,7 @@ import jinja2
 
 from generator import i18n
 from generator.compute.status import overall_status, service_statuses, status_indicator
-from generator.i18n import N_, _
+from generator.i18n import N_, _, format_list
 from generator.model import IMPACT_RANK, Incident, Maintenance, Model
 from generator.notify.events import Event
 from generator.site import urls
@@ -86,6 +86,8 @@ def _env(autoescape: bool, tag: str) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(lang.translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(lang=lang.tag, direction=lang.direction)
+    # Plain text joined in the language ("A, B et C"); an HTML template escapes the result itself.
+    env.filters["list_join"] = lambda items, english=", ": i18n.format_list(items, english, lang)
     return env
 
 
@@ -134,7 +136,8 @@ def view_for(event: Event, ctx: SiteContext) -> MessageView:
         u = inc.updates[event.update]
         status = "reopened" if event.kind == "incident.reopened" else u.status
         impacts = _impacts_after(inc, event.update)
-        rows = [f"{ctx.service_name(sid)}: {status_label('operational' if u.status == 'resolved' else w)}"
+        rows = [_("%(service)s: %(impact)s") % {"service": ctx.service_name(sid),
+                                                 "impact": status_label("operational" if u.status == "resolved" else w)}
                 for sid, w in impacts.items()]
         facts = [Fact(_("Status"), status_label(u.status)),
                  Fact(_("Severity"), ctx.severity_text(_severity_after(inc, event.update)))]
@@ -227,7 +230,7 @@ def slack_payload(view: MessageView) -> dict[str, Any]:
             for f in view.facts[:10]]})
     blocks.append({"type": "context", "elements": [
         {"type": "mrkdwn", "text": f"<{view.url}|{_(LINK_TEXT)}> \u00b7 {slack_escape(view.site_name)}"}]})
-    return {"text": f"{slack_escape(view.headline)}: {view.url}", "blocks": blocks}
+    return {"text": _("%(title)s: %(url)s") % {"title": slack_escape(view.headline), "url": view.url}, "blocks": blocks}
 
 
 def teams_payload(view: MessageView) -> dict[str, Any]:
@@ -242,7 +245,7 @@ def teams_payload(view: MessageView) -> dict[str, Any]:
         body.append({"type": "TextBlock", "text": teams_escape(view.message), "wrap": True})
     if view.facts:
         body.append({"type": "FactSet", "facts": [
-            {"title": f.label, "value": teams_escape(f.value.replace("\n", "; "))} for f in view.facts]})
+            {"title": f.label, "value": teams_escape(format_list(f.value.split("\n"), "; "))} for f in view.facts]})
     card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
             "version": "1.4", "body": body,
             "actions": [{"type": "Action.OpenUrl", "title": _(LINK_TEXT), "url": view.url}],

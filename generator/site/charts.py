@@ -230,7 +230,7 @@ def trend_chart(ctx: SiteContext, metric: str = "time_to_resolve") -> Chart:
                  "range per quarter.", total) % {
             "metric": words["in_sentence"], "first": quarters[0], "last": quarters[-1], "to_date": _(TO_DATE),
             "n": total, "open": _open_note(still_open),
-            "medians": (_("medians drawn for %(quarters)s") % {"quarters": _(", ").join(with_median)} if with_median
+            "medians": (_("medians drawn for %(quarters)s") % {"quarters": i18n.format_list(with_median)} if with_median
                         else ngettext("no quarter has the %(min_n)d incident a median needs",
                                       "no quarter has the %(min_n)d incidents a median needs", MIN_N_MEDIAN)
                         % {"min_n": MIN_N_MEDIAN})}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from icalendar import Calendar, Event
 
-from generator.i18n import _
+from generator.i18n import _, format_list
 from generator.model import Maintenance
 from generator.site import urls
 from generator.site.views.shared import impact_word
@@ -35,8 +35,8 @@ def _description(ctx: SiteContext, m: Maintenance) -> str:
     lines = []
     if m.cancelled:
         lines.append(_("This maintenance was cancelled."))
-    affected = _(", ").join(_("%(service)s (%(impact)s)") % {"service": ctx.service_name(sid), "impact": impact_word(word)}
-                            for sid, word in m.services.items())
+    affected = format_list(_("%(service)s (%(impact)s)") % {"service": ctx.service_name(sid), "impact": impact_word(word)}
+                          for sid, word in m.services.items())
     lines.append(_("Affected services: %(services)s") % {"services": affected})
     if m.updates:
         last = m.updates[-1]

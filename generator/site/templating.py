@@ -137,6 +137,9 @@ class Templates:
         # One environment per language: the memoised macros below keep finished, worded HTML.
         self.env.install_gettext_translations(self.language.translations, newstyle=True)  # type: ignore[attr-defined]
         self.env.globals["lang"] = self.language.tag
+        # The separators of "A, B and C" in this environment's language (the ``list_join`` macro).
+        self.env.globals["list_separators"] = lambda count, english=", ": i18n.list_separators(count, english,
+                                                                                              self.language)
         self.env.globals["direction"] = self.language.direction
         self._lock = threading.Lock()
         self._compiled: dict[str, Template] = {}

@@ -265,7 +265,7 @@ def kpis_view(facts: Facts) -> KpisView:
             p90.append((name, *(stat_cell(fig[m], "p90") for m in KEYS)))
             mean.append((name, *(mean_cell(fig[m]) for m in KEYS)))
         words = {"by": by, "what": what}
-        counts = _(", ").join(f"{row[0].text} {row[1].text}" for row in med)
+        counts = i18n.format_list(f"{row[0].text} {row[1].text}" for row in med)
         groups.append(GroupView(
             anchor=f"by-{group}", title=title,
             medians=collapsed(Table(_("Medians %(by)s") % words, (head, _("Incidents"), *names), tuple(med),

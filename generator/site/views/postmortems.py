@@ -9,7 +9,7 @@ from datetime import datetime
 from markupsafe import Markup
 
 from generator.compute.localtime import local_date
-from generator.i18n import _, ngettext, pgettext
+from generator.i18n import _, format_list, ngettext, pgettext
 from generator.model import Postmortem
 from generator.site import urls
 from generator.site.markdown import render_inline_markdown, render_markdown, render_short_markdown
@@ -179,7 +179,7 @@ def postmortem_view(facts: Facts, pm: Postmortem) -> PostmortemView:
         summary=render_short_markdown(pm.summary),
         status_text=status_label(pm.status),  # "Published", "In review"
         published=time_of(ctx, pm.published_at) if pm.published_at is not None else None,
-        authors=_(", ").join(pm.authors),
+        authors=format_list(pm.authors),
         review_meeting=date_text(pm.review_meeting) if pm.review_meeting else "",
         follow_up_review=date_text(pm.follow_up_review) if pm.follow_up_review else "",
         incidents=tuple(incidents),

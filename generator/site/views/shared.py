@@ -19,7 +19,7 @@ from generator.compute.localtime import day_bounds, local_date
 from generator.compute.stale import standing_eta
 from generator.compute.status import impacts_at, is_open_at, overall_status, service_statuses
 from generator.compute.uptime import ServiceUptime, compute_uptime
-from generator.i18n import N_, _, ngettext, pgettext
+from generator.i18n import N_, _, format_list, ngettext, pgettext
 from generator.model import IMPACT_RANK, Incident, Maintenance, Postmortem, Update
 from generator.site import urls
 from generator.site.markdown import render_short_markdown
@@ -291,7 +291,7 @@ def update_view(ctx: SiteContext, u: Update, number: int, show_eta: bool,
     """``standing``: the incident's estimate that still holds; marked as passed when it is in the past."""
     impact = ""
     if u.services:
-        impact = _("Impact changed: %(changes)s") % {"changes": _(", ").join(
+        impact = _("Impact changed: %(changes)s") % {"changes": format_list(
             _("%(service)s: %(impact)s") % {"service": ctx.service_name(sid), "impact": impact_word(i)}
             for sid, i in u.services.items())}
     if u.scheduled_end is not None:  # a maintenance update moving the planned end
@@ -598,7 +598,7 @@ def bars(facts: Facts, service_id: str, service_name: str, page_url: str) -> Bar
             words.append(_("%(percent)s uptime") % {"percent": format_percent(pct)})
         if titles:
             words.append(ngettext("%(num)d incident: %(titles)s", "%(num)d incidents: %(titles)s", len(titles))
-                         % {"num": len(titles), "titles": _("; ").join(titles)})
+                         % {"num": len(titles), "titles": format_list(titles, "; ")})
         elif level != "nodata":
             words.append(_("No incidents"))
         items.append(Bar(level, rel(page_url, urls.service_url(service_id) + f"#day-{day_key}"), _(". ").join(words)))
