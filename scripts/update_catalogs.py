@@ -46,7 +46,7 @@ def extract() -> Catalog:
     catalog = Catalog(project="statuspress", version="", copyright_holder="statuspress contributors",
                       charset="utf-8", creation_date=STAMP, revision_date=STAMP, fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
-            str(ROOT), method_map, options_map, comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
+            str(ROOT), method_map, options_map, comment_tags=("Translators:", "TRANSLATORS:"), strip_comment_tags=True):
         empty = "" if isinstance(message, str) else ("",) * len(message)
         catalog.add(message, empty, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog

@@ -13,7 +13,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from generator import i18n
-from generator.i18n import _
+from generator.i18n import _, pgettext
 from generator.timeparse import format_duration
 
 
@@ -80,7 +80,8 @@ def format_interval(stat: Mapping[str, Any], key: str = "ci95") -> str:
     low_bound, high_bound = flags if isinstance(flags, list | tuple) and len(flags) == 2 else (False, False)
     low_text = _("at least %(value)s") % {"value": format_seconds(low)} if low_bound else format_seconds(low)
     high_text = _("at least %(value)s") % {"value": format_seconds(high)} if high_bound else format_seconds(high)
-    return _("%(start)s to %(end)s") % {"start": low_text, "end": high_text}
+    # Translators: The range of a confidence interval of durations, e.g. "1 h to 3 h 20 min".
+    return pgettext("value range", "%(start)s to %(end)s") % {"start": low_text, "end": high_text}
 
 
 def format_mean(stat: Mapping[str, Any]) -> str:

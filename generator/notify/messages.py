@@ -19,7 +19,7 @@ import jinja2
 
 from generator import i18n
 from generator.compute.status import overall_status, service_statuses, status_indicator
-from generator.i18n import N_, _, format_list
+from generator.i18n import N_, _, format_list, pgettext
 from generator.model import IMPACT_RANK, Incident, Maintenance, Model
 from generator.notify.events import Event
 from generator.site import urls
@@ -167,7 +167,7 @@ def _maintenance_view(event: Event, m: Maintenance, ctx: SiteContext, common: di
     u = m.updates[event.update] if event.update is not None else None
     if status is None:
         status = u.status if u is not None else "scheduled"
-    common = dict(common, window=_("%(start)s to %(end)s") % {"start": ctx.display_time(m.scheduled_start),
+    common = dict(common, window=pgettext("time range", "%(start)s to %(end)s") % {"start": ctx.display_time(m.scheduled_start),
                                                           "end": ctx.display_time(m.planned_end)},
                   planned_end=ctx.display_time(m.planned_end))
     facts = (Fact(_("Window"), common["window"]),

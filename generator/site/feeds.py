@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from generator.i18n import _
+from generator.i18n import _, pgettext
 from generator.model import Incident, Maintenance, Postmortem
 from generator.site import urls
 from generator.site.feedxml import FeedGenerator
@@ -82,7 +82,8 @@ def incident_entry(ctx: SiteContext, inc: Incident) -> FeedEntry:
 def maintenance_entry(ctx: SiteContext, m: Maintenance) -> FeedEntry:
     content = _entry_html(ctx, "feeds/maintenance.html", maintenance_entry_view(ctx, m))
     last, first, entry_id = _maintenance_order(ctx, m)
-    when = _("%(start)s to %(end)s") % {"start": ctx.display_time(m.scheduled_start),
+    # Translators: A maintenance window, from one moment to another.
+    when = pgettext("time range", "%(start)s to %(end)s") % {"start": ctx.display_time(m.scheduled_start),
                                         "end": ctx.display_time(m.scheduled_end)}
     summary = _("Cancelled: %(when)s") % {"when": when} if m.cancelled else (
         _("%(status)s: %(message)s") % {"status": status_label(m.updates[-1].status), "message": m.updates[-1].message}

@@ -22,7 +22,7 @@ Choices a reader may want to know:
 
 from __future__ import annotations
 
-from generator.i18n import _
+from generator.i18n import _, pgettext
 from generator.model import Incident, Postmortem
 from generator.site import urls
 from generator.site.contract import NavEntry, Page
@@ -72,7 +72,8 @@ def nav_entries(ctx: SiteContext) -> list[NavEntry]:
     entries = [
         NavEntry(_("Home"), src_path(urls.home_url())),
         NavEntry(_("History"), src_path(urls.history_url())),
-        NavEntry(_("Maintenance"), src_path(urls.maintenance_index_url())),
+        # Translators: The menu entry and title of the maintenance page.
+        NavEntry(pgettext("menu", "Maintenance"), src_path(urls.maintenance_index_url())),
         NavEntry(_("Post-mortems"), src_path(urls.postmortems_index_url())),
         NavEntry(_("Services"), src_path("services/")),
     ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.i18n import _, format_list
+from generator.i18n import _, format_list, pgettext
 from generator.model import Incident, Maintenance, Postmortem
 from generator.site import urls
 from generator.site.markdown import render_short_markdown
@@ -39,7 +39,7 @@ def incident_entry_view(ctx: SiteContext, inc: Incident) -> IncidentEntry:
         internal = InternalNote(
             commander=str(fields["commander"] or _("not set")),
             novel=_("yes") if fields["novel"] else _("no"),
-            error_messages=format_list((str(e) for e in fields["error_messages"]), "; ") or _("none"),  # type: ignore[attr-defined]
+            error_messages=format_list((str(e) for e in fields["error_messages"]), "; ") or pgettext("error messages", "none"),  # type: ignore[attr-defined]
         )
     return IncidentEntry(
         severity=ctx.severity_text(inc.max_severity) if ctx.show_severity else "",

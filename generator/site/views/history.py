@@ -7,7 +7,7 @@ from datetime import datetime
 
 from generator import i18n
 from generator.compute.localtime import local_date
-from generator.i18n import _
+from generator.i18n import _, pgettext
 from generator.site import urls
 from generator.site.views.shared import (
     Banner,
@@ -114,7 +114,7 @@ def history_views(facts: Facts) -> list[HistoryView]:
         views.append(HistoryView(
             page=PageInfo(url, title, search=False, feeds=facts.feeds, layout="status"),
             banner=banner_of(facts),
-            span=_("%(start)s to %(end)s") % {"start": i18n.format_month(*first), "end": i18n.format_month(*last)},
+            span=pgettext("month range", "%(start)s to %(end)s") % {"start": i18n.format_month(*first), "end": i18n.format_month(*last)},
             timezone=tz,
             months=tuple(month_views),
             pagination=_pagination(url, n, len(chunks)),

@@ -70,7 +70,8 @@ def num(value: object) -> str:
 
 
 def target_text(target: object) -> str:
-    return str(target) if target else _("none")
+    # Translators: A response target that is not set.
+    return str(target) if target else pgettext("target", "none")
 
 
 def _places(value: float) -> int:
@@ -308,7 +309,8 @@ def kpis_view(facts: Facts) -> KpisView:
             med_from, med_to = change_median(c, "from"), change_median(c, "to")
             verdict = Cell(_(VERDICTS.get(c["verdict"], c["verdict"])),
                            f"(p={i18n.format_number(c['p_value'], 3)})" if c.get("p_value") is not None else "")
-            rows.append((Cell(_("%(start)s to %(end)s") % {"start": c["from"], "end": c["to"]}),
+            # Translators: Two quarters compared, e.g. "2026-Q2 to 2026-Q3".
+            rows.append((Cell(pgettext("quarter range", "%(start)s to %(end)s") % {"start": c["from"], "end": c["to"]}),
                          Cell(by_metric.get(c["metric"], c["metric"])), Cell(med_from), Cell(med_to), verdict))
         change_table = Table(_("Quarter on quarter"), (_("Quarters"), _("Measure"), _("Median before"),
                                                        _("Median after"), _("Verdict")), tuple(rows))
@@ -331,7 +333,7 @@ def kpis_view(facts: Facts) -> KpisView:
     ai = k.get("action_items", {})
 
     def figures_table(label: str, head: tuple[str, str], rows: list[tuple[str, Cell]]) -> Table:
-        return Table(label, head, tuple((Cell(_(name)), cell) for name, cell in rows))
+        return Table(label, head, tuple((Cell(name), cell) for name, cell in rows))
 
     from generator.site.views.drills import drill_kpis  # it builds on this module's cells
 
@@ -360,18 +362,24 @@ def kpis_view(facts: Facts) -> KpisView:
                                    int(cust["n"])) % {"share": format_share(cust["share"]), "count": int(cust["count"]),
                                                       "n": int(cust["n"])},
         postmortems=figures_table(_("Post-mortems"), (_("Figure"), _("Value")), [
-            (N_("Required by policy"), Cell(num(pm.get("required", 0)))),
-            (N_("Published"), Cell(num(pm.get("published", 0)))),
-            (N_("Pending (within the due time)"), Cell(num(pm.get("pending", 0)))),
-            (N_("Overdue"), Cell(num(pm.get("overdue", 0)))),
-            (N_("Completion rate"), Cell(format_share(pm.get("completion_rate")))),
-            (N_("Time to publish, median"), stat_cell(pm.get("time_to_publish", {"n": 0}))),
+            (_("Required by policy"), Cell(num(pm.get("required", 0)))),
+            # Translators: A row of a table of counts (how many post-mortems are published), not a state.
+            (pgettext("count row", "Published"), Cell(num(pm.get("published", 0)))),
+            (_("Pending (within the due time)"), Cell(num(pm.get("pending", 0)))),
+            # Translators: A row of a table of counts (how many are overdue), not a state.
+            (pgettext("count row", "Overdue"), Cell(num(pm.get("overdue", 0)))),
+            (_("Completion rate"), Cell(format_share(pm.get("completion_rate")))),
+            (_("Time to publish, median"), stat_cell(pm.get("time_to_publish", {"n": 0}))),
         ]),
         action_items=figures_table(_("Action items"), (_("State"), _("Count")), [
-            (N_("Open"), Cell(num(ai.get("open", 0)))),
-            (N_("In progress"), Cell(num(ai.get("in_progress", 0)))),
-            (N_("Done"), Cell(num(ai.get("done", 0)))),
-            (N_("Won't do"), Cell(num(ai.get("wont_do", 0)))),
-            (N_("Overdue (open or in progress past due)"), Cell(num(ai.get("overdue", 0)))),
+            # Translators: A row of a table of counts (how many action items are open), not a state.
+            (pgettext("count row", "Open"), Cell(num(ai.get("open", 0)))),
+            # Translators: A row of a table of counts (how many action items are in progress).
+            (pgettext("count row", "In progress"), Cell(num(ai.get("in_progress", 0)))),
+            # Translators: A row of a table of counts (how many action items are done).
+            (pgettext("count row", "Done"), Cell(num(ai.get("done", 0)))),
+            # Translators: A row of a table of counts (how many action items will not be done).
+            (pgettext("count row", "Won't do"), Cell(num(ai.get("wont_do", 0)))),
+            (_("Overdue (open or in progress past due)"), Cell(num(ai.get("overdue", 0)))),
         ]),
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.i18n import _
+from generator.i18n import _, pgettext
 from generator.model import Maintenance
 from generator.site import urls
 from generator.site.markdown import render_markdown
@@ -112,10 +112,13 @@ def maintenance_index_view(facts: Facts) -> MaintenanceIndexView:
         groups.setdefault("running" if state in ("in_progress", "verifying") else state, []).append(m)
     sections = []
     for key, title, anchor, newest_first in (
-        ("running", _("In progress"), "in-progress", False),
-        ("scheduled", _("Scheduled"), "scheduled", False),
+        # Translators: A heading on the maintenance page: the windows now in progress.
+        ("running", pgettext("maintenance section", "In progress"), "in-progress", False),
+        # Translators: A heading on the maintenance page: the windows still to come.
+        ("scheduled", pgettext("maintenance section", "Scheduled"), "scheduled", False),
         ("completed", _("Past"), "past", True),
-        ("cancelled", _("Cancelled"), "cancelled", True),
+        # Translators: A heading on the maintenance page: the windows that will not take place.
+        ("cancelled", pgettext("maintenance section", "Cancelled"), "cancelled", True),
     ):
         chosen = sorted(groups.get(key, []), key=lambda m: (m.scheduled_start, m.id), reverse=newest_first)
         as_cards = key in ("running", "scheduled")
@@ -125,7 +128,7 @@ def maintenance_index_view(facts: Facts) -> MaintenanceIndexView:
             () if as_cards else tuple(maintenance_item(ctx, url, m) for m in chosen),
         ))
     return MaintenanceIndexView(
-        page=PageInfo(url, _("Maintenance"), feeds=facts.feeds, layout="status"),
+        page=PageInfo(url, pgettext("menu", "Maintenance"), feeds=facts.feeds, layout="status"),
         banner=banner_of(facts),
         calendar=Link(_("Calendar (ICS)"), rel(url, urls.ics_path())),
         timezone=ctx.model.config.site.timezone,

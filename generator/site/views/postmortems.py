@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -92,18 +93,30 @@ def split_section(body: str, heading: str) -> tuple[str, str] | None:
     return "".join(lines), ""
 
 
+# An action item's state: words of their own ("In progress" is also a maintenance window's state).
+_ACTION_STATES: dict[str, Callable[[], str]] = {
+    # Translators: The state of one action item of a post-mortem.
+    "open": lambda: pgettext("action item state", "Open"),
+    # Translators: The state of one action item (work on it has started), not a maintenance window's.
+    "in_progress": lambda: pgettext("action item state", "In progress"),
+    "done": lambda: pgettext("action item state", "Done"),
+    "wont_do": lambda: pgettext("action item state", "Won't do"),
+}
+
+
 def action_rows(ctx: SiteContext, pm: Postmortem) -> tuple[ActionItemRow, ...]:
     today = local_date(ctx.now, ctx.model.config.site.timezone)
     rows = []
     for item in pm.action_items:
         tracker = item.tracker if item.tracker and re.match(r"^https?://", item.tracker) else ""
         # Free-text items (postmortems.action_items: free_text) may leave any of these unrecorded: "-".
-        state = "-" if item.status is None else status_label(item.status)
+        state = "-" if item.status is None else _ACTION_STATES[item.status]()
         rows.append(ActionItemRow(
             title=Link(item.title, tracker),
             type=action_type(item.type) if item.type else "-",
             owner=item.owner or "-",
-            due=date_text(item.due) if item.due else (_("none") if item.status is not None else "-"),
+            # Translators: An action item without a due date.
+            due=date_text(item.due) if item.due else (pgettext("due date", "none") if item.status is not None else "-"),
             overdue=item.is_overdue(today),
             state=state,
             reason=item.reason if item.status == "wont_do" and item.reason else "",

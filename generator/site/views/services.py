@@ -9,7 +9,7 @@ from decimal import Decimal
 from generator import i18n
 from generator.compute.display import format_percent
 from generator.compute.status import is_open_at
-from generator.i18n import N_, _, ngettext
+from generator.i18n import N_, _, ngettext, pgettext
 from generator.model import Service
 from generator.site import urls
 from generator.site.urls import feed_links
@@ -208,6 +208,7 @@ def services_view(facts: Facts) -> ServicesView:
                 Link(svc.name, rel(url, urls.service_url(svc.id))),
                 status_of(facts.statuses.get(svc.id, "operational")),
                 format_percent(facts.uptime[svc.id].windows.get("90d")),
-                slo_text(svc.slo) if svc.slo is not None else _("none"),
+                # Translators: A service without an SLO.
+                slo_text(svc.slo) if svc.slo is not None else pgettext("slo", "none"),
             ) for svc in services)))
     return ServicesView(PageInfo(url, _("Services"), toc=False, feeds=facts.feeds, layout="status"), tuple(groups))

@@ -7,6 +7,7 @@ relative to the page that shows them. No HTML; templates decide the markup.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -31,13 +32,14 @@ from generator.words import ESTIMATE_PASSED, NO_ESTIMATE, banner_text
 IMPACT_WORDS = ("operational", "degraded_performance", "partial_outage", "major_outage")
 
 # What a day's bar means, in words (also the legend); English, marked: ``level_text`` says them.
-LEVEL_TEXT = {
-    "operational": N_("No downtime"),
-    "degraded_performance": N_("Degraded performance"),
-    "partial_outage": N_("Partial outage"),
-    "major_outage": N_("Major outage"),
-    "under_maintenance": N_("Maintenance"),
-    "nodata": N_("No data (not yet tracked)"),
+LEVEL_TEXT: dict[str, Callable[[], str]] = {
+    "operational": lambda: _("No downtime"),
+    "degraded_performance": lambda: _("Degraded performance"),
+    "partial_outage": lambda: _("Partial outage"),
+    "major_outage": lambda: _("Major outage"),
+    # Translators: What a day in the uptime bars was (a maintenance window), in the day's summary and the legend.
+    "under_maintenance": lambda: pgettext("day level", "Maintenance"),
+    "nodata": lambda: _("No data (not yet tracked)"),
 }
 # Marks shown by the ``label`` macro, which shows them in the reader's language (their English
 # word is the CSS class).
@@ -46,7 +48,7 @@ MARKS = (N_("Draft"), N_("In review"), N_("Internal"), N_("Cancelled"), N_("Over
 
 
 def level_text(level: str) -> str:
-    return _(LEVEL_TEXT[level])
+    return LEVEL_TEXT[level]()
 
 
 @dataclass
@@ -337,7 +339,8 @@ def _incident_services(facts: Facts, inc: Incident) -> list[tuple[str, str, str 
 
 def incident_duration(ctx: SiteContext, inc: Incident) -> str:
     if inc.duration_unknown and inc.resolved_at is not None and not is_open_at(inc, ctx.now):
-        return _("unknown")  # the recorded resolution time is a placeholder: never "0 s"
+        # Translators: An incident's duration when its resolution time is not known.
+        return pgettext("duration", "unknown")  # the recorded resolution time is a placeholder: never "0 s"
     if inc.resolved_at is not None and not is_open_at(inc, ctx.now):
         return format_duration(inc.resolved_at - inc.started_at)
     return _("ongoing for %(duration)s") % {"duration": format_duration(ctx.now - inc.started_at)}
@@ -620,7 +623,7 @@ class LegendItem:
 
 def legend() -> tuple[LegendItem, ...]:
     """The legend of the bars, in the active language."""
-    return tuple(LegendItem(level, _(text)) for level, text in LEVEL_TEXT.items())
+    return tuple(LegendItem(level, text()) for level, text in LEVEL_TEXT.items())
 
 
 def impact_word(word: str) -> str:
