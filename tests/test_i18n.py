@@ -427,3 +427,19 @@ def test_french_notification_writes_its_own_colon_and_list(tmp_path: Path) -> No
     # French puts a space before the colon: no "word: " is left in the message (the catalog may use a
     # no-break space).
     assert not [line for line in lines if re.search(r"[^\s\u00a0\u202f]: ", line)]
+
+
+def test_one_english_word_in_several_roles_has_a_word_per_role() -> None:
+    from generator.site.views.postmortems import _ACTION_STATES  # noqa: PLC0415
+    from generator.words import status_label  # noqa: PLC0415
+
+    with i18n.use("de"):  # a maintenance window "läuft"; work on an action item is "in Arbeit"
+        assert _ACTION_STATES["in_progress"]() == "In Arbeit" and status_label("in_progress") == "Läuft"
+    with i18n.use("fr"):  # the state of one item vs the heading of a count of them
+        assert i18n.pgettext("action item state", "Open") == "Ouverte"
+        assert i18n.pgettext("count row", "Open") == "Ouvertes"
+    with open(i18n.LOCALE_DIR / "messages.pot", "rb") as fh:
+        template = read_po(fh)
+    contexts = {m.context for m in template if m.id == "Published"}
+    assert {None, "date label", "count row"} <= contexts
+    assert all(m.auto_comments for m in template if m.id == "Published" and m.context)
