@@ -124,6 +124,9 @@ def format_duration(delta: timedelta) -> str:
     # Unit abbreviations from the catalogs: English on the terminal, the site's language in a build.
     if days:
         return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours and not minutes:
+        # Translators: A whole number of hours; English keeps "00 min" so durations line up.
+        return _("%(hours)d h 00 min") % {"hours": hours}
     if hours:
         return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
     if minutes:

@@ -263,6 +263,10 @@ def test_rtl_language_pages_are_right_to_left(built: dict[str, tuple[Path, Path]
     # What the user wrote (English in the example) keeps its own direction inside the RTL page.
     assert '<div class="sp-update__message" dir="auto">' in home
     assert 'dir="auto"' not in (built["en"][1] / "index.html").read_text(encoding="utf-8")
+    # The strip of bars is mirrored: the legend says today is on the left; badges lay out right to left.
+    assert "اليوم الحالي على اليسار" in home and "على اليمين" not in home
+    assert 'direction="rtl"' in (site / "badges" / "api" / "uptime.svg").read_text(encoding="utf-8")
+    assert 'direction="rtl"' not in (built["en"][1] / "badges" / "api" / "uptime.svg").read_text(encoding="utf-8")
 
 
 def test_a_language_build_is_deterministic(built: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
@@ -443,3 +447,12 @@ def test_one_english_word_in_several_roles_has_a_word_per_role() -> None:
     contexts = {m.context for m in template if m.id == "Published"}
     assert {None, "date label", "count row"} <= contexts
     assert all(m.auto_comments for m in template if m.id == "Published" and m.context)
+
+
+def test_whole_hours_have_a_message_of_their_own() -> None:
+    from datetime import timedelta  # noqa: PLC0415
+
+    assert format_duration(timedelta(hours=2)) == "2 h 00 min"  # English as before
+    with i18n.use("de"):
+        assert format_duration(timedelta(hours=2)) == "2 Std."
+        assert format_duration(timedelta(hours=2, minutes=5)) == "2 Std. 05 Min."

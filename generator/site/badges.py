@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from generator import i18n
 from generator.compute.status import service_statuses
 from generator.compute.uptime import compute_uptime, format_percent
 from generator.i18n import _
@@ -46,6 +47,7 @@ class Badge:
     message: str
     color: str  # 6 hex digits, no '#'
     title: str  # the sentence a screen reader reads
+    direction: str = "ltr"  # the language's: "rtl" lays out an Arabic label's words and digits right to left
 
 
 def uptime_color(value: float | None, slo: float | None) -> str:
@@ -92,6 +94,7 @@ def badge_svg(badge: Badge) -> bytes:
     attr = {'"': "&quot;", "'": "&#39;"}
     label, message, title = (escape(xml_safe(t), attr) for t in (badge.label, badge.message, badge.title))
     lx, mx = lw / 2, lw + mw / 2
+    rtl = ' direction="rtl"' if badge.direction == "rtl" else ""  # bidi order of the words and digits
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="20" role="img" '
         f'aria-label="{title}">'
@@ -102,7 +105,7 @@ def badge_svg(badge: Badge) -> bytes:
         f'<rect x="{lw}" width="{mw}" height="20" fill="#{badge.color}"/>'
         f"</g>"
         f'<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" '
-        f'font-size="{_FONT_PX}" aria-hidden="true">'
+        f'font-size="{_FONT_PX}"{rtl} aria-hidden="true">'
         f'<text x="{_num(lx)}" y="14">{label}</text>'
         f'<text x="{_num(mx)}" y="14">{message}</text>'
         f"</g></svg>\n"
@@ -119,13 +122,15 @@ def badge_endpoint_json(badge: Badge) -> bytes:
 def status_badge(svc: Service, status: str) -> Badge:
     message = impact_word(status)
     return Badge(svc.name, message, STATUS_COLORS.get(status, NO_DATA_COLOR),
-                 _("%(service)s status: %(status)s") % {"service": svc.name, "status": message})
+                 _("%(service)s status: %(status)s") % {"service": svc.name, "status": message},
+                 i18n.active().direction)
 
 
 def uptime_badge(svc: Service, value: float | None) -> Badge:
     message = format_percent(value)
     return Badge(_("%(service)s uptime 30d") % {"service": svc.name}, message, uptime_color(value, svc.slo),
-                 _("%(service)s uptime over the last 30 days: %(uptime)s") % {"service": svc.name, "uptime": message})
+                 _("%(service)s uptime over the last 30 days: %(uptime)s") % {"service": svc.name, "uptime": message},
+                 i18n.active().direction)
 
 
 def badges_for(ctx: SiteContext) -> dict[str, tuple[Badge, Badge]]:

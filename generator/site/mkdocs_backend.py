@@ -209,6 +209,7 @@ def js_words() -> str:
         "locale": i18n.active().tag,
         "days": js(_("%(days)d d %(hours)d h")),
         "hours": js(_("%(hours)d h %(minutes)02d min")),
+        "whole_hours": js(_("%(hours)d h 00 min")),
         "minutes": js(_("%(minutes)d min")),
         "ago": js(_("%(duration)s ago")),
         "ongoing": js(_("ongoing for %(duration)s")),

@@ -21,7 +21,8 @@
   // In the site's language, from <meta name="statuspress-words"> (generator/site/mkdocs_backend.py:
   // js_words); English when the page has none.
   var W = {
-    locale: "en-GB", days: "{days} d {hours} h", hours: "{hours} h {minutes:02} min", minutes: "{minutes} min",
+    locale: "en-GB", days: "{days} d {hours} h", hours: "{hours} h {minutes:02} min",
+    whole_hours: "{hours} h 00 min", minutes: "{minutes} min",
     ago: "{duration} ago", ongoing: "ongoing for {duration}", zone_local: "Times in your time zone ({zone}).",
     zone_local_unknown: "local", zone_site: "Times in the site's time zone.", show_site: "Show the site's time zone",
     show_mine: "Show my time zone", estimate_passed: "(estimate passed, awaiting update)",
@@ -47,7 +48,7 @@
     var minutes = Math.max(0, Math.floor(ms / 60000));
     var d = Math.floor(minutes / 1440), h = Math.floor((minutes % 1440) / 60), m = minutes % 60;
     if (d) return fill(W.days, { days: d, hours: h });
-    if (h) return fill(W.hours, { hours: h, minutes: m });
+    if (h) return fill(m ? W.hours : W.whole_hours, { hours: h, minutes: m });
     return fill(W.minutes, { minutes: m });
   }
 
