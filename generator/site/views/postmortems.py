@@ -188,7 +188,7 @@ def postmortem_view(facts: Facts, pm: Postmortem) -> PostmortemView:
         page=PageInfo(url, pm.title, labels=marks, description=pm.summary[:300], feeds=facts.feeds),
         title=pm.title,
         labels=marks,
-        notice=_(" and ").join(_NOTICE[m]() for m in marks if m in _NOTICE),
+        notice=format_list((_NOTICE[m]() for m in marks if m in _NOTICE), " and "),
         summary=render_short_markdown(pm.summary),
         status_text=status_label(pm.status),  # "Published", "In review"
         published=time_of(ctx, pm.published_at) if pm.published_at is not None else None,
