@@ -803,6 +803,24 @@ def _page_template(env: jinja2.Environment) -> str:
     return "main.html"
 
 
+def _remember_templates(env: jinja2.Environment) -> None:
+    """Look each template up once per build: a page includes about 40, and Jinja's own cache (an LRU
+    list behind a lock) costs more per include than a dictionary. Templates do not change meanwhile."""
+    lookup = env.get_template
+    found: dict[str, jinja2.Template] = {}
+
+    def get_template(name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:  # noqa: A002
+        if globals or not isinstance(name, str):
+            return lookup(name, parent, globals)
+        key = env.join_path(name, parent) if parent is not None else name
+        template = found.get(key)
+        if template is None:
+            template = found[key] = lookup(name, parent)
+        return template
+
+    env.get_template = get_template  # type: ignore[method-assign]
+
+
 # Material's partials that print the navigation (sidebar and tabs). On a page outside the
 # navigation (incidents, services, history: nearly all pages of a large site) they print the same
 # HTML for every page whose links to the navigation's pages come out the same, so they are made
@@ -1015,6 +1033,7 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
         env.loader = _PageTemplatesHidden(env.loader)
         # Templates do not change during a build: no file check on each of the ~40 includes per page.
         env.auto_reload = False
+        _remember_templates(env)
         if template_code is not None:
             env.bytecode_cache = template_code
         files.add_files_from_theme(env, config)
