@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from feedgen.feed import FeedGenerator
-
 from generator.model import Incident, Maintenance, Postmortem
 from generator.site import urls
+from generator.site.feedxml import FeedGenerator
 from generator.site.templating import templates_for
 from generator.site.views.feeds import incident_entry_view, maintenance_entry_view, postmortem_entry_view
 from generator.site.visibility import SiteContext, status_label, xml_safe
