@@ -635,11 +635,13 @@ def new_incident(
     message: str | None = None,
     reported_by: str | None = None,
     commander: str | None = None,
+    drill: bool = False,
 ) -> Path:
     """Write ``content/incidents/YYYY-MM-DD-slug.md`` with a first ``investigating`` update at ``now``.
 
     Services given without ``=IMPACT`` get ``partial_outage``. The date in the
     file name is the UTC day of ``started_at``, like every stored time.
+    ``drill``: a rehearsal (``drill: true``), never published.
     """
     now = _utc(now)
     facts = read_site_facts(root)
@@ -668,6 +670,7 @@ def new_incident(
 
     front = [
         f"title: {yaml_scalar(title)}",
+        *(["drill: true"] if drill else []),
         f"severity: {sev}",
         "services:",
         *[f"  {yaml_scalar(sid)}: {impact}" for sid, impact in impacts.items()],
@@ -898,9 +901,12 @@ def new_postmortem(
     *,
     authors: Sequence[str] = (DEFAULT_AUTHOR,),
     title: str | None = None,
-    visibility: str = "public",
+    visibility: str | None = None,
 ) -> Path:
-    """Write ``content/postmortems/<ID>.md``: a draft with every required heading and the timeline filled in."""
+    """Write ``content/postmortems/<ID>.md``: a draft with every required heading and the timeline filled in.
+
+    ``visibility`` defaults to public, and to internal for a drill (which is never published).
+    """
     now = _utc(now)
     facts = read_site_facts(root)
     path = find_incident(root, incident_id)
@@ -908,8 +914,14 @@ def new_postmortem(
     shown = str(path)
     fm = read_front_matter(path, shown)
     data = fm.data
+    is_drill = data.get("drill") is True
+    if visibility is None:
+        visibility = "internal" if is_drill else "public"
     if visibility not in ("public", "internal"):
         raise AuthoringError(f"unknown visibility {visibility!r}", "use public or internal")
+    if is_drill and visibility == "public":
+        raise AuthoringError(f"{inc_id} is a drill, and drills are never published",
+                             "leave out --visibility (a drill's post-mortem is internal)")
     people = [_check_text(a, "author", one_line=True) for a in authors] or [DEFAULT_AUTHOR]
 
     folder = _content_dir(root, "postmortems")

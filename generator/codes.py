@@ -60,6 +60,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E043": ("dangling post-mortem reference", "A post-mortem names an incident id that has no file."),
     "E044": ("post-mortem without a time", "A post-mortem with no incidents says when the event happened: "
              "started_at (and optionally ended_at, after it)."),
+    "E045": ("public post-mortem of a drill", "Drills (drill: true) are never published, so neither is a post-mortem "
+             "that names one: write visibility: internal."),
     # post-mortems
     "E050": ("missing heading", "The body lacks a required heading (postmortems.required_headings)."),
     "E052": ("action item not verb-first", "Start action items with what will be done: 'Add ...', 'Route ...'."),
@@ -104,6 +106,10 @@ CODES: dict[str, tuple[str, str]] = {
     "W092": ("expected resolution passed", "The latest expected resolution (eta) of an open incident is in the "
              "past: the page says \"Estimate passed, awaiting update\". Post an update with a new --eta, or "
              "resolve it."),
+    # drills (a warning; an error under --strict)
+    "W100": ("drill overdue", "A service group's latest drill started longer ago than drills.cadence_days (or its "
+             "drills.groups override), or the group never had one: counted from the earliest `since` of its "
+             "services, at once when none has one. Record a drill with `statuspress new incident TITLE --drill`."),
     # blameless lint (warnings; errors under --strict)
     "B001": ("counterfactual", "'should have', 'failed to': describe what happened and why it made sense then."),
     "B002": ("human error", "Name the condition that made the error likely, not the human."),

@@ -285,6 +285,7 @@ def build_incident(id_: str, path: str, v: dict[str, Any], doc: Y, body: str) ->
         resolved_at=v.get("resolved_at"), detection=v.get("detection"), reported_by=v.get("reported_by"),
         category=v.get("category"), commander=v.get("commander"), novel=bool(v.get("novel", False)),
         error_messages=tuple(v.get("error_messages", ())), body=body, lines=_lines(doc),
+        drill=bool(v.get("drill", False)),
     )
 
 
@@ -497,14 +498,47 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
             del stale_v[key]
 
     notify = load_channels(c, top.get("notify"), [svc.id for svc in services])
+    drills = _drill_policy(c, doc, _config_section(c, doc, "drills"), services)
 
     config = Config(site=site, services=tuple(services), severities=severities, categories=tuple(categories),
                     uptime=uptime, postmortems=policy, publish_kpis=publish_v.get("kpis", "internal"),
                     notify=notify, publish_severity=bool(publish_v.get("severity", False)),
-                    stale_open_days=stale_v.get("open_days", 7), stale_update_hours=stale_v.get("update_hours", 24))
+                    stale_open_days=stale_v.get("open_days", 7), stale_update_hours=stale_v.get("update_hours", 24),
+                    drills=drills)
     usable = "site" in top and "services" in top and not any(
         p.level == "error" for p in c.problems[:before]) and bool(services)
     return config, c.problems, usable or bool(services)
+
+
+def _drill_policy(c: s.Collector, doc: Y, values: dict[str, Any], services: list[m.Service]) -> m.DrillPolicy:
+    """``drills:``: a cadence for every group, overridden (or switched off) per group name."""
+    node = doc.value.get("drills")
+    if node is None or node.kind != "map":
+        return m.DrillPolicy()
+    known = list(dict.fromkeys(svc.group for svc in services))
+    groups: dict[str, int | None] = {}
+    group_lines: dict[str, int] = {}
+    gnode: Y | None = values.get("groups")
+    if gnode is not None:
+        if gnode.kind != "map":
+            c.add(gnode.line, "E016", "drills.groups must be a mapping of group name -> {cadence_days: N}",
+                  "write e.g. 'Core platform: {cadence_days: 30}'")
+        else:
+            for name, item in gnode.value.items():
+                line = gnode.key_lines.get(name, item.line)
+                if services and name not in known:
+                    c.add(line, "E017", f"drills.groups: '{name}' is not a service group",
+                          s.did_you_mean(name, known))
+                    continue
+                if item.kind != "map":
+                    c.add(item.line, "E016", f"drills.groups.{name} must be a mapping",
+                          "write {cadence_days: 30}, or {cadence_days: false} for no cadence")
+                    continue
+                gv = s.convert(c, s.DRILL_GROUP, item, f"drills.groups.{name}.")
+                if "cadence_days" in gv:
+                    groups[name] = None if gv["cadence_days"] == s.NO_CADENCE else gv["cadence_days"]
+                    group_lines[name] = line
+    return m.DrillPolicy(values.get("cadence_days"), groups, doc.key_lines.get("drills", node.line), group_lines)
 
 
 # ---------------------------------------------------------------- repository
@@ -662,6 +696,7 @@ def load_repository(root: Path, cache: LoadCache | None = None) -> tuple[Model, 
     problems.extend(ignored_content_problems(root))
     jobs = [(kind, path) for kind, folder in CONTENT_DIRS.items() for path in _content_files(root, folder)]
     incidents: list[m.Incident] = []
+    drills: list[m.Incident] = []
     maintenance: list[m.Maintenance] = []
     postmortems: list[m.Postmortem] = []
     unparsed: list[str] = []
@@ -674,15 +709,16 @@ def load_repository(root: Path, cache: LoadCache | None = None) -> tuple[Model, 
             if obj is not None:
                 partial.append(obj)
         elif isinstance(obj, m.Incident):
-            incidents.append(obj)
+            (drills if obj.drill else incidents).append(obj)
         elif isinstance(obj, m.Maintenance):
             maintenance.append(obj)
         elif isinstance(obj, m.Postmortem):
             postmortems.append(obj)
     incidents.sort(key=lambda i: (i.started_at, i.id))
+    drills.sort(key=lambda i: (i.started_at, i.id))
     maintenance.sort(key=lambda x: (x.scheduled_start, x.id))
     postmortems.sort(key=lambda p: p.id)
     model = Model(config=config, incidents=tuple(incidents), maintenance=tuple(maintenance),
                   postmortems=tuple(postmortems), unparsed=tuple(sorted(unparsed)),
-                  partial=tuple(sorted(partial, key=lambda x: x.path)))
+                  partial=tuple(sorted(partial, key=lambda x: x.path)), drills=tuple(drills))
     return model, problems

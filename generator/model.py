@@ -140,6 +140,25 @@ class NotifyChannel:
 
 
 @dataclass(frozen=True)
+class DrillPolicy:
+    """``drills:``: how often each service group rehearses an incident (W100 when one is overdue).
+
+    ``cadence_days`` applies to every group; ``groups`` overrides it per group name, where
+    ``None`` means "this group is not held to a cadence". No entry at all: no cadence.
+    """
+
+    cadence_days: int | None = None
+    groups: Mapping[str, int | None] = field(default_factory=dict)
+    line: int = 0  # the ``drills:`` key in site_config.yml
+    group_lines: Mapping[str, int] = field(default_factory=dict)
+
+    def cadence_for(self, group: str) -> int | None:
+        if group in self.groups:
+            return self.groups[group]
+        return self.cadence_days
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteInfo
     services: tuple[Service, ...]
@@ -153,6 +172,7 @@ class Config:
     stale_open_days: int = 7  # W090: open longer than this
     stale_update_hours: int = 24  # W091: no update for longer than this
     notify: tuple[NotifyChannel, ...] = ()
+    drills: DrillPolicy = field(default_factory=DrillPolicy)
 
     def service(self, service_id: str) -> Service | None:
         for svc in self.services:
@@ -223,6 +243,9 @@ class Incident:
     unknown_times: tuple[str, ...] = ()  # fields declared ``unknown`` (detected_at, acknowledged_at)
     duration_unknown: bool = False  # resolved_at is a placeholder: the duration is not known
     source: Source | None = None
+    # A rehearsal (game day): kept in Model.drills, never in Model.incidents, so no real figure or
+    # public output can reach it by iterating incidents.
+    drill: bool = False
     # internal fields: never in public output
     commander: str | None = None
     novel: bool = False
@@ -468,7 +491,13 @@ class Partial:
 
 @dataclass(frozen=True)
 class Model:
-    """Everything loaded: config plus content, each sorted deterministically."""
+    """Everything loaded: config plus content, each sorted deterministically.
+
+    ``incidents`` are the real ones only; ``drills`` (``drill: true``) are apart, so that
+    status, uptime, KPIs, feeds, the API, badges, notifications and ``diff`` (which all iterate
+    ``incidents``) never count a rehearsal, in any build. Pages that show drills (the internal
+    build's history, drill pages and KPI drills section) ask for ``drills`` by name.
+    """
 
     config: Config
     incidents: tuple[Incident, ...]
@@ -476,9 +505,25 @@ class Model:
     postmortems: tuple[Postmortem, ...]
     unparsed: tuple[str, ...] = ()  # content files that could not be loaded (their problems say why)
     partial: tuple[Partial, ...] = ()  # those of them whose front-matter parsed: what did convert
+    drills: tuple[Incident, ...] = ()
 
     def incident(self, incident_id: str) -> Incident | None:
+        """A real incident by id (never a drill: see :meth:`drill`)."""
         return self._incidents_by_id.get(incident_id)
+
+    def drill(self, incident_id: str) -> Incident | None:
+        return self._drills_by_id.get(incident_id)
+
+    def incident_or_drill(self, incident_id: str) -> Incident | None:
+        return self.incident(incident_id) or self.drill(incident_id)
+
+    @property
+    def drill_ids(self) -> frozenset[str]:
+        return frozenset(self._drills_by_id)
+
+    def covers_drill(self, pm: Postmortem) -> bool:
+        """Whether the post-mortem names a drill: it is then treated as internal (see visibility)."""
+        return any(iid in self._drills_by_id for iid in pm.incidents)
 
     def postmortems_for(self, incident_id: str) -> tuple[Postmortem, ...]:
         return self._postmortems_by_incident.get(incident_id, ())
@@ -490,6 +535,13 @@ class Model:
         index: dict[str, Incident] = {}
         for inc in self.incidents:
             index.setdefault(inc.id, inc)  # the first one, should an id repeat
+        return index
+
+    @cached_property
+    def _drills_by_id(self) -> dict[str, Incident]:
+        index: dict[str, Incident] = {}
+        for inc in self.drills:
+            index.setdefault(inc.id, inc)
         return index
 
     @cached_property

@@ -106,6 +106,11 @@ INCIDENT = Schema("incident", "`content/incidents/YYYY-MM-DD-slug.md`: one incid
     Field("error_messages", "text_list", "Related error messages, as logged.", internal=True),
     Field("updates", "list_of", "Updates in time order, at least one.", required=True, item=UPDATE),
     Field("source", "source", "Original id and link of an imported incident (see `source`)."),
+    Field("drill", "bool", "A rehearsal (game day), not a real incident: validated like any other, with the same "
+          "lifecycle times, but never published (no page, feed, API entry, badge, calendar entry or notification) "
+          "and never counted in status, uptime, `diff` or the KPIs. The internal build lists it, marked Drill, "
+          "in history and on /drills/, and the internal KPI page compares drills with real incidents. A "
+          "post-mortem that names a drill must be `visibility: internal` (E045). Default false."),
 ))
 
 MAINTENANCE = Schema("maintenance", "`content/maintenance/YYYY-MM-DD-slug.md`: a scheduled maintenance window.", (
@@ -213,6 +218,23 @@ STALE = Schema("stale", "`stale:` when `statuspress validate` warns that an open
           "(default 24)."),
 ))
 
+DRILL_GROUP = Schema("drill group", "One entry of `drills.groups:`: a service group's name (as in `services[].group`) "
+                     "-> its own cadence.", (
+    Field("cadence_days", "cadence", "Days between drills for this group (1..3650), or `false`: this group is held "
+          "to no cadence.", required=True),
+))
+
+DRILLS = Schema("drills", "`drills:` how often each service group rehearses an incident. `statuspress validate` "
+                "warns (W100) when a group's latest drill (a drill counts for the groups of the services it lists) "
+                "started longer ago than its cadence, or it has never had one.", (
+    Field("cadence_days", "int", "Days between drills, for every service group (1..3650). Absent: only the groups "
+          "under `groups` are held to a cadence. A group that never had a drill counts from the earliest `since` "
+          "of its services (a new service gets one cadence to have its first drill); with no `since` at all it is "
+          "overdue at once."),
+    Field("groups", "drill_groups", "Per service group: `{cadence_days: N}` overrides `cadence_days`, "
+          "`{cadence_days: false}` exempts the group. Each name must be a group in `services`."),
+))
+
 # ---------------------------------------------------------------- notify:
 
 NOTIFY_TYPES = ("slack", "teams", "discord", "webhook", "email")
@@ -273,13 +295,15 @@ CONFIG = Schema("site_config.yml", "The status site's configuration.", (
     Field("notify", "notify", "Channels `statuspress notify` sends to (Slack, Teams, Discord, webhook, email)."),
     Field("theme", "section", "Branding: logo, favicon, colours, stylesheets, announcement, support and subscribe "
           "links."),
+    Field("drills", "section", "How often each service group holds an incident drill (W100 when overdue)."),
 ))
 
 SECTIONS: dict[str, Schema] = {"site": SITE, "uptime": UPTIME, "postmortems": POLICY, "publish": PUBLISH, "theme": THEME,
-                             "stale": STALE}
+                             "stale": STALE, "drills": DRILLS}
 
 CONTENT_SCHEMAS = (INCIDENT, UPDATE, MAINTENANCE, MAINTENANCE_UPDATE, POSTMORTEM, ACTION_ITEM, SOURCE)
-CONFIG_SCHEMAS = (CONFIG, SITE, SERVICE, SEVERITY, UPTIME, POLICY, PUBLISH, STALE, THEME, NOTIFY_CHANNEL)
+CONFIG_SCHEMAS = (CONFIG, SITE, SERVICE, SEVERITY, UPTIME, POLICY, PUBLISH, STALE, DRILLS, DRILL_GROUP, THEME,
+                  NOTIFY_CHANNEL)
 
 INTERNAL_FIELDS = tuple(f.name for f in INCIDENT.fields if f.internal)
 
@@ -554,6 +578,15 @@ def _int(c: Collector, y: Y, f: Field, where: str) -> Any:
     return y.value
 
 
+NO_CADENCE = 0  # ``cadence_days: false``: what ``_cadence`` returns (a real cadence is 1..3650)
+
+
+def _cadence(c: Collector, y: Y, f: Field, where: str) -> Any:
+    if y.kind == "bool" and y.value is False:
+        return NO_CADENCE
+    return _int(c, y, f, where)
+
+
 def _duration(c: Collector, y: Y, f: Field, where: str) -> Any:
     try:
         return parse_duration(str(y.raw if y.raw else y.value))
@@ -631,6 +664,8 @@ CONVERTERS: dict[str, Callable[[Collector, Y, Field, str], Any]] = {
     "services": _passthrough,
     "severities": _passthrough,
     "notify": _passthrough,
+    "drill_groups": _passthrough,
+    "cadence": _cadence,
     "env_name": _env_name,
     "email": _email,
     "email_list": _email_list,

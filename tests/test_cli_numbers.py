@@ -167,12 +167,15 @@ def test_kpis_json_matches_statistics(repo):
     values = [m * 60.0 for m in RESOLVE_MINUTES + [28, 5]]
     assert ttr["n"] == 14
     assert ttr["median"] == statistics.median(values)
-    assert ttr["p90"] is None  # n < 30
+    # n < 30: the p90 is still a number, flagged as below the page's threshold.
+    assert ttr["p90"] == statistics.quantiles(values, n=10, method="inclusive")[8]
+    assert ttr["shown"] == {"median": True, "p90": False}
+    assert ttr["censored"] == 0 and ttr["unknown"] == 0 and ttr["estimator"] == "exact"
     assert ttr["mean"] == pytest.approx(statistics.fmean(values))
     assert doc["overall"]["time_to_detect"]["median"] == 120.0
-    assert doc["service"]["web"]["time_to_resolve"] == {
-        "n": 1, "median": None, "p90": None, "mean": 300.0, "ci95": None, "p90_ci95": None
-    }
+    web = doc["service"]["web"]["time_to_resolve"]
+    assert (web["n"], web["median"], web["p90"], web["mean"], web["ci95"]) == (1, 300.0, 300.0, 300.0, [300.0, 300.0])
+    assert web["shown"] == {"median": False, "p90": False}
     assert doc["quarter"]["2026-Q1"]["volume"] == 10 and doc["quarter"]["2026-Q2"]["volume"] == 4
     assert doc["response_targets"]["SEV-3"]["met"] == 14
 
@@ -196,7 +199,8 @@ def test_kpis_csv_rows_are_unique(repo):
     ttr = next(r for r in rows if r["group"] == "overall" and r["metric"] == "time_to_resolve")
     assert float(ttr["median"]) == statistics.median(m * 60.0 for m in RESOLVE_MINUTES + [28, 5])
     web = next(r for r in rows if r["group"] == "service" and r["key"] == "web" and r["metric"] == "time_to_resolve")
-    assert web["note"] == "not enough data (n=1)" and web["median"] == ""
+    assert web["note"] == "not enough data (n=1)" and float(web["median"]) == 300.0
+    assert (web["median_shown"], web["p90_shown"], web["censored"], web["estimator"]) == ("False", "False", "0", "exact")
 
 
 def test_output_is_deterministic(repo):

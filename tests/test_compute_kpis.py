@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from generator.compute.kpis import compute_kpis, incident_durations
+from generator.compute.kpis import compute_kpis, incident_durations, incident_observations
 from tests.compute_factories import action, config, incident, model, postmortem, service, ts, update
 
 NOW = ts("2026-11-26T12:00:00Z")
@@ -37,11 +37,18 @@ def test_durations_of_one_incident():
         "time_to_mitigate": 2400.0,
         "time_to_resolve": 3600.0,
     }
-    # mitigated_at defaults to resolved_at; an open incident has no resolve or mitigate time.
+    # mitigated_at defaults to resolved_at; an open incident has no finished resolve or mitigate time...
     assert incident_durations(timed("b", start, 3, 5, 60), NOW)["time_to_mitigate"] == (3 + 60) * 60.0
     still_open = incident_durations(timed("c", start, 3, 5, None, open_=True), NOW)
     assert still_open["time_to_resolve"] is None and still_open["time_to_mitigate"] is None
     assert still_open["time_to_acknowledge"] == 300.0
+    # ... but as observations it is censored at now: at least now - detected_at, now - started_at.
+    observed = incident_observations(timed("c", start, 3, 5, None, open_=True), NOW)
+    assert observed["time_to_resolve"] == ((NOW - start).total_seconds() - 180.0, False)
+    assert observed["time_to_mitigate"] == ((NOW - start).total_seconds(), False)
+    assert observed["time_to_detect"] == (180.0, True)
+    mitigated = incident_observations(timed("d", start, 3, 5, None, open_=True, mitigate_min=40), NOW)
+    assert mitigated["time_to_mitigate"] == (2400.0, True) and mitigated["time_to_resolve"][1] is False
 
 
 def test_overall_figures_match_statistics():
@@ -54,13 +61,12 @@ def test_overall_figures_match_statistics():
         incidents.append(timed(f"i{n:02d}", start + timedelta(days=7 * n), d, rng.randint(0, 30), r))
         detect.append(d * 60.0)
         resolve.append(r * 60.0)
-    incidents.append(timed("open", ts("2026-11-26T10:00:00Z"), 4, None, None, open_=True))
-    detect.append(240.0)
     kpis = compute_kpis(model(config(SERVICES), incidents), NOW)
     overall = kpis["overall"]
-    assert overall["volume"] == 35 and overall["open"] == 1
+    assert overall["volume"] == 34 and overall["open"] == 0
     ttd, ttr = overall["time_to_detect"], overall["time_to_resolve"]
-    assert ttd["n"] == 35 and ttr["n"] == 34  # the open incident counts for detection, not resolution
+    assert ttd["n"] == 34 and ttr["n"] == 34
+    assert ttr["estimator"] == "exact" and ttr["censored"] == 0
     assert ttd["median"] == statistics.median(detect)
     assert ttd["p90"] == statistics.quantiles(detect, n=10, method="inclusive")[8]
     assert ttd["mean"] == pytest.approx(statistics.fmean(detect))
@@ -80,12 +86,12 @@ def test_not_enough_data_is_null_with_n():
     incidents = [timed(f"i{n}", start + timedelta(hours=n), 2, 3, 30) for n in range(3)]
     fig = compute_kpis(model(config(SERVICES), incidents), NOW)["overall"]["time_to_resolve"]
     assert fig["n"] == 3
-    assert fig["median"] is None and fig["p90"] is None and fig["ci95"] is None
-    assert fig["mean"] == 1800.0
+    # Below the threshold the figures are numbers, flagged as not shown on the page.
+    assert fig["median"] == fig["p90"] == fig["mean"] == 1800.0 and fig["ci95"] == [1800.0, 1800.0]
+    assert fig["shown"] == {"median": False, "p90": False}
     empty = compute_kpis(model(config(SERVICES), []), NOW)
-    assert empty["overall"]["time_to_detect"] == {
-        "n": 0, "median": None, "p90": None, "mean": None, "ci95": None, "p90_ci95": None
-    }
+    ttd = empty["overall"]["time_to_detect"]
+    assert (ttd["n"], ttd["median"], ttd["p90"], ttd["mean"], ttd["ci95"], ttd["p90_ci95"]) == (0, None, None, None, None, None)
     assert empty["quarter"] == {} and empty["changes"] == []
 
 

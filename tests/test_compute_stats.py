@@ -39,22 +39,23 @@ def test_single_value_is_every_percentile():
 
 
 @pytest.mark.parametrize(("n", "has_median", "has_p90"), [(0, False, False), (1, False, False), (9, False, False), (10, True, False), (29, True, False), (30, True, True)])
-def test_not_enough_data_thresholds(n, has_median, has_p90):
+def test_figures_are_numbers_with_a_threshold_flag(n, has_median, has_p90):
     xs = [float(60 * (i % 7) + i) for i in range(n)]
     s = summarize(xs)
     assert s["n"] == n
-    assert (s["median"] is not None) == has_median
-    assert (s["ci95"] is not None) == has_median
-    assert (s["p90"] is not None) == has_p90
-    assert (s["p90_ci95"] is not None) == has_p90
-    if n:
-        assert s["mean"] == statistics.fmean(xs)
-    else:
-        assert s["mean"] is None
-    if has_median:
-        assert s["median"] == statistics.median(xs)
-    if has_p90:
-        assert s["p90"] == statistics.quantiles(xs, n=10, method="inclusive")[8]
+    assert s["shown"] == {"median": has_median, "p90": has_p90}
+    assert s["censored"] == 0 and s["estimator"] == "exact"
+    assert not any(s["lower_bound"][k] for k in ("median", "p90", "mean"))
+    if not n:
+        assert (s["median"], s["p90"], s["mean"], s["ci95"], s["p90_ci95"]) == (None,) * 5
+        return
+    # Below the thresholds the values are still there, computed the same way.
+    assert s["mean"] == statistics.fmean(xs)
+    assert s["median"] == statistics.median(xs)
+    assert s["p90"] == (xs[0] if n == 1 else statistics.quantiles(xs, n=10, method="inclusive")[8])
+    for key, stat in (("ci95", "median"), ("p90_ci95", "p90")):
+        low, high = s[key]
+        assert low <= s[stat] <= high
 
 
 def naive_bootstrap(xs, which, seed, resamples=2000):

@@ -84,11 +84,13 @@ def new_group() -> None:
 @click.option("--reported-by", help="Person, team or system that reported it.")
 @click.option("--commander", help="Incident lead (internal, never published).")
 @click.option("-m", "--message", help="The first public update (default: 'We are investigating an issue affecting ...').")
+@click.option("--drill", is_flag=True, help="A rehearsal (game day), written with drill: true: validated like any "
+              "incident, shown only in the internal build, never counted in status, uptime or KPIs.")
 @_authoring
 def new_incident_cmd(
     title: str, severity: str, services: list[tuple[str, str | None]], detection: str | None, category: str | None,
     started_at: datetime | None, detected_at: datetime | None, reported_by: str | None, commander: str | None,
-    message: str | None, now: datetime | None, root: Path,
+    message: str | None, drill: bool, now: datetime | None, root: Path,
 ) -> None:
     """Declare an incident: write content/incidents/YYYY-MM-DD-slug.md.
 
@@ -100,11 +102,12 @@ def new_incident_cmd(
       statuspress new incident "Elevated error rates on the API" --severity SEV-2 \\
           --service api=major_outage --service dashboard=degraded_performance \\
           --detection alert --started-at 2026-03-14T09:12:00Z
+      statuspress new incident "Drill: database failover" --drill --severity SEV-2 --service api
     """
     when = resolve_now(now)
     _run(lambda: author.new_incident(
         root, when, title, severity, services, detection=detection, category=category, started_at=started_at,
-        detected_at=detected_at, message=message, reported_by=reported_by, commander=commander,
+        detected_at=detected_at, message=message, reported_by=reported_by, commander=commander, drill=drill,
     ))
 
 
@@ -159,10 +162,12 @@ def resolve_cmd(incident_id: str, message: str, now: datetime | None, root: Path
 @click.option("--author", "authors", multiple=True, default=(author.DEFAULT_AUTHOR,), show_default=True,
               help="Author (person or team). Repeat for several.")
 @click.option("--title", help="Default: 'Post-mortem: <incident title>'.")
-@click.option("--visibility", type=click.Choice(["public", "internal"]), default="public", show_default=True)
+@click.option("--visibility", type=click.Choice(["public", "internal"]), default=None,
+              help="Default: public; internal for a drill (never published).")
 @_authoring
 def new_postmortem_cmd(
-    incident_id: str, authors: tuple[str, ...], title: str | None, visibility: str, now: datetime | None, root: Path,
+    incident_id: str, authors: tuple[str, ...], title: str | None, visibility: str | None, now: datetime | None,
+    root: Path,
 ) -> None:
     """Start the post-mortem for incident ID: content/postmortems/ID.md, a draft.
 

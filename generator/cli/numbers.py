@@ -20,12 +20,14 @@ from generator.cli import main
 from generator.cli.common import NOW, now_option, resolve_now, root_option
 from generator.compute.display import (
     format_interval,
+    format_mean,
     format_minutes,
     format_percent,
-    format_seconds,
     format_share,
     format_stat,
+    is_shown,
 )
+from generator.compute.drills import DRILL_METRICS
 from generator.compute.kpis import METRICS, compute_kpis
 from generator.compute.uptime import WINDOWS, ServiceUptime, compute_uptime, uptime_json
 from generator.model import Model
@@ -239,14 +241,16 @@ def _stat_row(label: str, key: str | None, stat: dict) -> list[str]:
     return cells + [
         label,
         str(stat["n"]),
+        str(stat.get("censored", 0)),
+        str(stat.get("unknown", 0)),
         format_stat(stat, "median"),
-        format_interval(stat, "ci95"),
+        format_interval(stat, "ci95") if is_shown(stat, "median") else "-",
         format_stat(stat, "p90"),
-        format_seconds(stat["mean"]) if stat["mean"] is not None else "-",
+        format_mean(stat),
     ]
 
 
-STAT_HEADERS = ["metric", "n", "median", "95% interval (median)", "p90", "mean (outlier-sensitive)"]
+STAT_HEADERS = ["metric", "n", "open", "unknown", "median", "95% interval (median)", "p90", "mean (outlier-sensitive)"]
 
 
 def kpis_table(doc: dict, groups: Sequence[str]) -> str:
@@ -258,19 +262,22 @@ def kpis_table(doc: dict, groups: Sequence[str]) -> str:
     sections.append(
         f"Incident KPIs as of {doc['now']} ({scope}; services: {', '.join(doc['services'])})\n"
         "Median and p90 with n; a median needs n >= 10 and a p90 n >= 30. The 95% interval is a bootstrap.\n"
-        "The mean is shown for detail only: one long incident moves it a lot."
+        "The mean is shown for detail only: one long incident moves it a lot.\n"
+        "n counts open incidents too: where any is open, time to mitigate and resolve are Kaplan-Meier estimates\n"
+        "(an open incident counts as lasting at least until now); \"at least\" marks a figure the open incidents hold.\n"
+        "unknown: left out because a time is unknown."
     )
     sections.append(
         f"Overall: {overall['volume']} incidents ({overall['open']} open); "
         f"first reported by customers: {format_share(share['share'])} ({share['count']} of {share['n']})\n"
-        + render_table(STAT_HEADERS, [_stat_row(METRIC_LABELS[m], None, overall[m]) for m in METRICS], right=[1])
+        + render_table(STAT_HEADERS, [_stat_row(METRIC_LABELS[m], None, overall[m]) for m in METRICS], right=[1, 2, 3])
     )
     for group in groups:
         rows = []
         for key, fig in doc[group].items():
-            rows.append([key, "volume", str(fig["volume"]), "", "", "", ""])
+            rows.append([key, "volume", str(fig["volume"]), str(fig["open"]), "", "", "", "", ""])
             rows.extend(_stat_row(METRIC_LABELS[m], "", fig[m]) for m in METRICS)
-        body = render_table([group, *STAT_HEADERS], rows, right=[2]) if rows else "(none)"
+        body = render_table([group, *STAT_HEADERS], rows, right=[2, 3, 4]) if rows else "(none)"
         sections.append(f"By {group}\n{body}")
 
     rows = [
@@ -291,7 +298,7 @@ def kpis_table(doc: dict, groups: Sequence[str]) -> str:
         f"completion {format_share(pms['completion_rate'])}\n"
         f"open incidents already meeting the policy: {pms['open_incidents_meeting_policy']}\n"
         f"time to publish (median): {format_stat(publish)}"
-        + ("" if publish["median"] is None else f" (n={publish['n']})")
+        + (f" (n={publish['n']})" if is_shown(publish) else "")
         + f"\nAction items: {items['open']} open, {items['in_progress']} in progress, {items['done']} done, "
         f"{items['wont_do']} won't do; {items['overdue']} overdue"
     )
@@ -301,49 +308,84 @@ def kpis_table(doc: dict, groups: Sequence[str]) -> str:
         if c["metric"] not in ("time_to_detect", "time_to_resolve"):
             continue
         p_value = "-" if c["p_value"] is None else f"{c['p_value']:.3f}"
-        rows.append([f"{c['from']} -> {c['to']}", METRIC_LABELS[c["metric"]], c["verdict"], p_value, f"{c['n_from']} vs {c['n_to']}"])
+        opened = c.get("censored_from", 0) + c.get("censored_to", 0)
+        rows.append([f"{c['from']} -> {c['to']}", METRIC_LABELS[c["metric"]], c["verdict"], p_value,
+                     f"{c['n_from']} vs {c['n_to']}" + (f" ({opened} open: Gehan)" if opened else "")])
     sections.append(
         "Quarter on quarter (a change is named only when the test says it is more than noise)\n"
         + (render_table(["quarters", "metric", "verdict", "p-value", "n"], rows) if rows else "(fewer than two quarters)\n")
-        + f"Test: {doc['method']['change_test']}, at {doc['method']['alpha']:.0%}; both quarters need n >= 10."
+        + f"Test: {doc['method']['change_test']}, at {doc['method']['alpha']:.0%}; both quarters need n >= 10.\n"
+        + f"With open incidents: {doc['method']['change_test_censored']}."
     )
+    drills = doc.get("drills")
+    if drills and (drills["volume"] or drills["cadence"]):
+        sections.append(drills_table(drills))
     return "\n\n".join(s.rstrip("\n") for s in sections) + "\n"
 
 
+def drills_table(drills: dict) -> str:
+    """Drills apart from every real figure: count per quarter, response times, each group's cadence."""
+    per_quarter = ", ".join(f"{q}: {n}" for q, n in drills["quarter"].items()) or "none"
+    out = [f"Drills (rehearsals, in none of the figures above): {drills['volume']} ({per_quarter})",
+           render_table(STAT_HEADERS, [_stat_row(METRIC_LABELS[m], None, drills[m]) for m in DRILL_METRICS],
+                        right=[1, 2, 3])]
+    for group, c in drills["cadence"].items():
+        state = "OVERDUE" if c["overdue"] else f"next due {c['due']}"
+        out.append(f"{group}: every {c['cadence_days']} days; latest drill {c['last_drill'] or 'none'}; {state}")
+    return "\n".join(out)
+
+
+KPI_CSV_HEADER = [
+    "group", "key", "metric", "n", "value", "median", "p90", "mean", "ci95_low", "ci95_high", "note",
+    "p90_ci95_low", "p90_ci95_high", "censored", "unknown", "estimator", "median_shown", "p90_shown",
+    "median_lower_bound", "p90_lower_bound", "mean_lower_bound",
+]
+
+
 def kpis_csv(doc: dict, groups: Sequence[str]) -> str:
-    header = ["group", "key", "metric", "n", "value", "median", "p90", "mean", "ci95_low", "ci95_high", "note"]
+    """One row per (group, key, metric); the duration rows fill every column, the others the first eleven."""
+    width = len(KPI_CSV_HEADER)
     rows: list[list[Any]] = []
 
+    def add(*cells: Any) -> None:
+        rows.append([*cells, *[None] * (width - len(cells))])
+
+    def stat_row(group: str, key: str, metric: str, s: dict, note: str | None) -> None:
+        low, high = s["ci95"] or (None, None)
+        p90_low, p90_high = s.get("p90_ci95") or (None, None)
+        bounds = s.get("lower_bound", {})
+        shown = s.get("shown", {})
+        add(group, key, metric, s["n"], None, s["median"], s["p90"], s["mean"], low, high, note,
+            p90_low, p90_high, s.get("censored", 0), s.get("unknown"), s.get("estimator"),
+            shown.get("median"), shown.get("p90"), bounds.get("median"), bounds.get("p90"), bounds.get("mean"))
+
     def figure(group: str, key: str, fig: dict) -> None:
-        rows.append([group, key, "volume", fig["volume"], fig["volume"], None, None, None, None, None, None])
-        rows.append([group, key, "open", fig["volume"], fig["open"], None, None, None, None, None, None])
+        add(group, key, "volume", fig["volume"], fig["volume"])
+        add(group, key, "open", fig["volume"], fig["open"])
         share = fig["customer_reported"]
-        rows.append([group, key, "customer_reported_share", share["n"], share["share"], *[None] * 6])
+        add(group, key, "customer_reported_share", share["n"], share["share"])
         for m in METRICS:
             s = fig[m]
-            low, high = s["ci95"] or (None, None)
-            note = "" if s["median"] is not None or s["n"] == 0 else f"not enough data (n={s['n']})"
-            rows.append([group, key, m, s["n"], None, s["median"], s["p90"], s["mean"], low, high, note])
+            note = "" if is_shown(s, "median") or s["n"] == 0 else f"not enough data (n={s['n']})"
+            stat_row(group, key, m, s, note)
 
     figure("overall", "all", doc["overall"])
     for group in groups:
         for key, fig in doc[group].items():
             figure(group, key, fig)
     for sev, t in doc["response_targets"].items():
-        rows.append(["response_targets", sev, "share_met", t["n"], t["share_met"], *[None] * 5, t["target"]])
+        add("response_targets", sev, "share_met", t["n"], t["share_met"], None, None, None, None, None, t["target"])
     pms = doc["postmortems"]
     for metric in ("required", "published", "published_late", "pending", "overdue", "completion_rate"):
-        rows.append(["postmortems", "all", metric, pms["required"], pms[metric], *[None] * 6])
-    tp = pms["time_to_publish"]
-    low, high = tp["ci95"] or (None, None)
-    rows.append(["postmortems", "all", "time_to_publish", tp["n"], None, tp["median"], tp["p90"], tp["mean"], low, high, None])
+        add("postmortems", "all", metric, pms["required"], pms[metric])
+    stat_row("postmortems", "all", "time_to_publish", pms["time_to_publish"], None)
     for status, count in doc["action_items"].items():
-        rows.append(["action_items", "all", status, doc["action_items"]["total"], count, *[None] * 6])
+        add("action_items", "all", status, doc["action_items"]["total"], count)
     for c in doc["changes"]:
-        rows.append(
-            ["changes", f"{c['from']}..{c['to']}", c["metric"], c["n_to"], c["p_value"], c["median_to"], None, None, None, None, c["verdict"]]
-        )
-    return _csv(header, rows)
+        add("changes", f"{c['from']}..{c['to']}", c["metric"], c["n_to"], c["p_value"], c["median_to"], None, None,
+            None, None, c["verdict"], None, None, c.get("censored_to"), None, c.get("estimator"), None, None,
+            c.get("lower_bound_to"))
+    return _csv(KPI_CSV_HEADER, rows)
 
 
 @main.command()
@@ -359,8 +401,11 @@ def kpis(fmt: str, now: datetime | None, since: datetime | None, services: tuple
     """Incident KPIs: time to detect, acknowledge, mitigate and resolve; volume; process figures.
 
     Medians and p90 with n and a bootstrap 95% interval; "not enough data (n=k)"
-    below n=10 (median) or n=30 (p90). Quarter-on-quarter changes are named only
-    when a Mann-Whitney U test finds them at 5%. Definitions: docs/computations.md.
+    below n=10 (median) or n=30 (p90) in the table (JSON and CSV give the number
+    with a flag). Open incidents count as censored at now (Kaplan-Meier) for time
+    to mitigate and resolve. Quarter-on-quarter changes are named only when a
+    Mann-Whitney U test (Gehan's with open incidents) finds them at 5%.
+    Definitions: docs/computations.md.
 
     Exit status: 0 ok, 1 the repository has errors, 2 usage.
 

@@ -42,15 +42,29 @@ def format_minutes(minutes: float | None) -> str:
     return format_seconds(None if minutes is None else minutes * 60)
 
 
+def is_shown(stat: Mapping[str, Any], which: str = "median") -> bool:
+    """Whether a KPI figure has the n its threshold asks for (the JSON's ``shown``)."""
+    if stat.get(which) is None:
+        return False
+    shown = stat.get("shown")
+    return bool(shown.get(which, True)) if isinstance(shown, Mapping) else True
+
+
+def is_lower_bound(stat: Mapping[str, Any], which: str = "median") -> bool:
+    """Whether a KPI figure is only "at least" (the incidents still open hold it)."""
+    bounds = stat.get("lower_bound")
+    return isinstance(bounds, Mapping) and bounds.get(which) is True
+
+
 def format_stat(stat: Mapping[str, Any], which: str = "median") -> str:
-    """One figure of a KPI statistic: the value, or why there is none."""
+    """One figure of a KPI statistic: the value ("at least" when open incidents bound it), or why there is none."""
     n = stat.get("n", 0)
-    value = stat.get(which)
     if n == 0:
         return "no data (n=0)"
-    if value is None:
+    if not is_shown(stat, which):
         return f"not enough data (n={n})"
-    return format_seconds(value)
+    text = format_seconds(stat[which])
+    return f"at least {text}" if is_lower_bound(stat, which) else text
 
 
 def format_interval(stat: Mapping[str, Any], key: str = "ci95") -> str:
@@ -58,7 +72,20 @@ def format_interval(stat: Mapping[str, Any], key: str = "ci95") -> str:
     if not interval:
         return "-"
     low, high = interval
-    return f"{format_seconds(low)} to {format_seconds(high)}"
+    bounds = stat.get("lower_bound")
+    flags = bounds.get(key) if isinstance(bounds, Mapping) else None
+    low_bound, high_bound = flags if isinstance(flags, list | tuple) and len(flags) == 2 else (False, False)
+    low_text = ("at least " if low_bound else "") + format_seconds(low)
+    high_text = ("at least " if high_bound else "") + format_seconds(high)
+    return f"{low_text} to {high_text}"
+
+
+def format_mean(stat: Mapping[str, Any]) -> str:
+    """The mean ("at least" when the longest incident is still open), or "-" without data."""
+    if not stat.get("n") or stat.get("mean") is None:
+        return "-"
+    text = format_seconds(stat["mean"])
+    return f"at least {text}" if is_lower_bound(stat, "mean") else text
 
 
 def format_share(share: float | None) -> str:

@@ -7,8 +7,15 @@ Durations (seconds), per incident:
 - time_to_mitigate    = mitigated_at (else resolved_at) - started_at
 - time_to_resolve     = resolved_at - detected_at
 
-A duration counts only once its end has happened by ``now``, so open
-incidents add to volume (and to detect/acknowledge) but not to resolve.
+Time to resolve and time to mitigate of an incident still open at ``now``
+are censored there: at least ``now - detected_at`` (resolve) and at least
+``now - started_at`` (mitigate, while not yet mitigated). A group with any
+such incident is summarised with the Kaplan-Meier estimate
+(:func:`generator.compute.stats.summarize_censored`); a group without keeps
+the exact figures. Time to detect and to acknowledge count only once their
+end has happened. Times declared unknown are left out, never guessed, and
+counted (``unknown``).
+
 Each duration is summarised by n, median, p90, a bootstrap 95% interval and
 the mean (a labelled detail), overall and by severity (the highest reached),
 service (each affected service), category and quarter (of started_at in
@@ -30,11 +37,14 @@ from generator.compute.policy import REASON_CODES, postmortem_due, postmortem_tr
 from generator.compute.stats import (
     ALPHA,
     BOOTSTRAP_RESAMPLES,
+    GEHAN_TEST_NAME,
     MIN_N_MEDIAN,
     MIN_N_P90,
     TEST_NAME,
-    compare,
+    Observation,
+    compare_observations,
     summarize,
+    summarize_censored,
 )
 from generator.model import SEVERITIES, Incident, Model, severity_rank
 from generator.timeparse import format_duration, format_timestamp
@@ -65,6 +75,29 @@ def incident_durations(incident: Incident, now: datetime) -> dict[str, float | N
     }
 
 
+CENSORED_METRICS = ("time_to_mitigate", "time_to_resolve")
+
+
+def incident_observations(incident: Incident, now: datetime) -> dict[str, Observation | None]:
+    """Each metric as ``(seconds, ended)``: ``ended`` False for a duration still running at ``now``.
+
+    Time to resolve of an incident not resolved by ``now`` is ``now - detected_at`` so far
+    (when it has been detected by then); time to mitigate of one neither mitigated nor
+    resolved by ``now`` is ``now - started_at`` so far. None where a time is unknown, or
+    for time to detect and acknowledge while their end has not happened.
+    """
+    out: dict[str, Observation | None] = {
+        metric: None if value is None else (value, True) for metric, value in incident_durations(incident, now).items()
+    }
+    unknown = unknown_metrics(incident)
+    if out["time_to_resolve"] is None and "time_to_resolve" not in unknown:
+        if incident.detected_at is not None and incident.detected_at <= now:
+            out["time_to_resolve"] = ((now - incident.detected_at).total_seconds(), False)
+    if out["time_to_mitigate"] is None and "time_to_mitigate" not in unknown:
+        out["time_to_mitigate"] = ((now - incident.started_at).total_seconds(), False)
+    return out
+
+
 def unknown_metrics(incident: Incident) -> tuple[str, ...]:
     """The metrics this incident leaves out because a time is declared unknown (not merely still open)."""
     out = []
@@ -81,16 +114,17 @@ def _resolved_by(incident: Incident, now: datetime) -> bool:
     return incident.resolved_at is not None and incident.resolved_at <= now
 
 
-def _figure(incidents: Sequence[Incident], durations: dict[str, dict[str, float | None]], now: datetime) -> dict:
+def _figure(incidents: Sequence[Incident], observations: dict[str, dict[str, Observation | None]], now: datetime) -> dict:
     fig: dict = {
         "volume": len(incidents),
         "open": sum(1 for i in incidents if not _resolved_by(i, now)),
     }
     for metric in METRICS:
-        values = [d for i in incidents if (d := durations[i.id][metric]) is not None]
-        fig[metric] = summarize(values)
-    # Left out because a time is unknown (imported history): shown next to each metric's n.
-    fig["unknown"] = {metric: sum(1 for i in incidents if metric in unknown_metrics(i)) for metric in METRICS}
+        obs = [o for i in incidents if (o := observations[i.id][metric]) is not None]
+        stat = summarize_censored(obs)
+        # Left out because a time is unknown (imported history): counted beside n.
+        stat["unknown"] = sum(1 for i in incidents if metric in unknown_metrics(i))
+        fig[metric] = stat
     customers = sum(1 for i in incidents if i.detection == "customer_report")
     fig["customer_reported"] = {
         "n": len(incidents),
@@ -224,6 +258,8 @@ def _action_items(model: Model, incidents: Sequence[Incident], now: datetime, sc
     for pm in model.postmortems:
         if scoped and not any(iid in in_scope for iid in pm.incidents):
             continue
+        if model.covers_drill(pm):  # a drill's follow-ups are not the real incidents' figures
+            continue
         for item in pm.action_items:
             counts["total"] += 1
             if item.status in counts:
@@ -233,15 +269,15 @@ def _action_items(model: Model, incidents: Sequence[Incident], now: datetime, sc
     return counts
 
 
-def _changes(quarters: dict[str, list[Incident]], durations: dict[str, dict[str, float | None]]) -> list[dict]:
-    """Each quarter against the one before it, for every duration metric."""
+def _changes(quarters: dict[str, list[Incident]], observations: dict[str, dict[str, Observation | None]]) -> list[dict]:
+    """Each quarter against the one before it, for every duration metric (open incidents censored)."""
     out = []
     keys = list(quarters)
     for previous, current in zip(keys, keys[1:], strict=False):
         for metric in METRICS:
-            before = [d for i in quarters[previous] if (d := durations[i.id][metric]) is not None]
-            after = [d for i in quarters[current] if (d := durations[i.id][metric]) is not None]
-            out.append({"metric": metric, "from": previous, "to": current, **compare(before, after)})
+            before = [o for i in quarters[previous] if (o := observations[i.id][metric]) is not None]
+            after = [o for i in quarters[current] if (o := observations[i.id][metric]) is not None]
+            out.append({"metric": metric, "from": previous, "to": current, **compare_observations(before, after)})
     return out
 
 
@@ -271,7 +307,7 @@ def compute_kpis(
     tz = config.site.timezone
     ids = config.select_services(service_ids)
     incidents = select_incidents(model, now, since, None if service_ids is None else ids)
-    durations = {inc.id: incident_durations(inc, now) for inc in incidents}
+    observations = {inc.id: incident_observations(inc, now) for inc in incidents}
 
     severity_keys = sorted(set(config.severities) | set(SEVERITIES), key=severity_rank)
     by_severity: dict[str, list[Incident]] = {k: [] for k in severity_keys}
@@ -291,7 +327,7 @@ def compute_kpis(
         by_quarter[quarter_key(inc.started_at, tz)].append(inc)
 
     def figures(members: dict[str, list[Incident]]) -> dict:
-        return {key: _figure(items, durations, now) for key, items in members.items()}
+        return {key: _figure(items, observations, now) for key, items in members.items()}
 
     return {
         "now": format_timestamp(now),
@@ -304,9 +340,11 @@ def compute_kpis(
             "percentiles": 'statistics.quantiles(method="inclusive")',
             "ci95": f"percentile bootstrap, {BOOTSTRAP_RESAMPLES} resamples, fixed seeds",
             "change_test": TEST_NAME,
+            "change_test_censored": GEHAN_TEST_NAME,
+            "censored": "open incidents count at risk up to now (Kaplan-Meier); see docs/computations.md",
             "alpha": ALPHA,
         },
-        "overall": _figure(incidents, durations, now),
+        "overall": _figure(incidents, observations, now),
         "severity": figures(by_severity),
         "service": figures(by_service),
         "category": figures(by_category),
@@ -314,5 +352,12 @@ def compute_kpis(
         "response_targets": _response_targets(model, incidents, now),
         "postmortems": _postmortems(model, incidents, now),
         "action_items": _action_items(model, incidents, now, scoped=since is not None or service_ids is not None),
-        "changes": _changes(by_quarter, durations),
+        "changes": _changes(by_quarter, observations),
+        "drills": _drills(model, now, since, None if service_ids is None else ids),
     }
+
+
+def _drills(model: Model, now: datetime, since: datetime | None, service_ids: list[str] | None) -> dict:
+    from generator.compute.drills import compute_drills  # it builds on this module's durations
+
+    return compute_drills(model, now, since, service_ids)

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.compute.display import format_seconds
-from generator.compute.kpis import incident_durations
+from generator.compute.kpis import incident_observations
 from generator.compute.localtime import quarter_key, quarter_sequence
-from generator.compute.stats import MIN_N_MEDIAN, median
+from generator.compute.stats import MIN_N_MEDIAN, Observation, median_estimate
 from generator.model import Incident, severity_rank
 from generator.site.visibility import SiteContext
 
@@ -54,6 +54,9 @@ class Chart:
     kind: str  # "volume" | "durations" | "trend"
     series: tuple[tuple[str, tuple[float, ...]], ...]  # (label, values) for drawing
     categories: tuple[str, ...] = ()
+    # Per series: its median (value, "at least"?) where n >= MIN_N_MEDIAN, counting still-open
+    # incidents as the KPI tables do (Kaplan-Meier); None: no median line.
+    medians: tuple[tuple[float, bool] | None, ...] = ()
 
 
 def _visible_incidents(ctx: SiteContext) -> list[Incident]:
@@ -103,25 +106,50 @@ def volume_chart(ctx: SiteContext) -> Chart:
     )
 
 
+def _median_line(obs: list[Observation]) -> tuple[float, bool] | None:
+    """The KPI tables' median (open incidents censored at now) where n allows one; the log axis starts at 1 s."""
+    if len(obs) < MIN_N_MEDIAN:
+        return None
+    value, bound = median_estimate(obs)
+    return max(value, 1.0), bound
+
+
+def _median_text(median: tuple[float, bool]) -> str:
+    return ("at least " if median[1] else "") + format_seconds(median[0])
+
+
+def _count_text(obs: list[Observation]) -> str:
+    """``7`` or ``7 (2 still open)``: the n of the KPI tables; open incidents are not drawn as dots."""
+    still_open = sum(1 for _, ended in obs if not ended)
+    return f"{len(obs)} ({still_open} still open)" if still_open else str(len(obs))
+
+
 def duration_chart(ctx: SiteContext, metric: str) -> Chart:
     incidents = _visible_incidents(ctx)
     severities = _severities(ctx, incidents)
     values: dict[str, list[float]] = {s: [] for s in severities}
+    observed: dict[str, list[Observation]] = {s: [] for s in severities}
     for inc in incidents:
-        v = incident_durations(inc, ctx.now)[metric]
-        if v is not None:
-            values[inc.max_severity].append(max(v, 1.0))  # log scale: zero-length shows as 1 s
+        o = incident_observations(inc, ctx.now)[metric]
+        if o is None:
+            continue
+        observed[inc.max_severity].append(o)
+        if o[1]:
+            values[inc.max_severity].append(max(o[0], 1.0))  # log scale: zero-length shows as 1 s
     for s in values:
         values[s].sort()
     label = _METRIC_LABELS[metric]
     rows = tuple(
-        (s, str(len(vs)), format_seconds(vs[0]) if vs else "-", format_seconds(vs[-1]) if vs else "-")
+        (s, _count_text(observed[s]), format_seconds(vs[0]) if vs else "-", format_seconds(vs[-1]) if vs else "-")
         for s, vs in values.items()
     )
     n = sum(len(v) for v in values.values())
+    still_open = sum(1 for obs in observed.values() for _, ended in obs if not ended)
     alt = (
         f"Dot plot of {label.lower()} per incident on a logarithmic time axis, one row per severity, "
-        f"{n} incidents. The table below gives the count and range per severity."
+        f"{n} incidents"
+        + (f" ({still_open} still open, not drawn; counted in the medians)" if still_open else "")
+        + ". The table below gives the count and range per severity."
     )
     return Chart(
         path=f"kpis/{metric.replace('_', '-')}.svg",
@@ -131,6 +159,7 @@ def duration_chart(ctx: SiteContext, metric: str) -> Chart:
         rows=rows,
         kind="durations",
         series=tuple((s, tuple(vs)) for s, vs in values.items()),
+        medians=tuple(_median_line(observed[s]) for s in values),
     )
 
 
@@ -149,22 +178,31 @@ def trend_chart(ctx: SiteContext, metric: str = "time_to_resolve") -> Chart:
     current = quarter_key(ctx.now, tz)
     quarters: list[str] = quarter_sequence(quarter_key(incidents[0].started_at, tz), current) if incidents else []
     values: dict[str, list[float]] = {q: [] for q in quarters}
+    observed: dict[str, list[Observation]] = {q: [] for q in quarters}
     for inc in incidents:
-        v = incident_durations(inc, ctx.now)[metric]
-        if v is not None:
-            values[quarter_key(inc.started_at, tz)].append(max(v, 1.0))
+        o = incident_observations(inc, ctx.now)[metric]
+        if o is None:
+            continue
+        key = quarter_key(inc.started_at, tz)
+        observed[key].append(o)
+        if o[1]:
+            values[key].append(max(o[0], 1.0))
     for q in values:
         values[q].sort()
+    medians = {q: _median_line(obs) for q, obs in observed.items()}
     label = _METRIC_LABELS[metric]
     rows = tuple(
-        (quarter_label(q, current), str(len(vs)),
-         format_seconds(median(vs)) if len(vs) >= MIN_N_MEDIAN else f"not enough data (n={len(vs)})",
+        (quarter_label(q, current), _count_text(observed[q]),
+         _median_text(m) if (m := medians[q]) is not None else f"not enough data (n={len(observed[q])})",
          format_seconds(vs[0]) if vs else "-", format_seconds(vs[-1]) if vs else "-")
         for q, vs in values.items())
-    with_median = [q for q, vs in values.items() if len(vs) >= MIN_N_MEDIAN]
+    with_median = [q for q, m in medians.items() if m is not None]
+    still_open = sum(1 for obs in observed.values() for _, ended in obs if not ended)
     alt = (
         f"Dot plot of {label.lower()} per incident by quarter on a logarithmic time axis, {quarters[0]} to "
-        f"{quarters[-1]} ({TO_DATE}), {sum(len(v) for v in values.values())} incidents; "
+        f"{quarters[-1]} ({TO_DATE}), {sum(len(v) for v in values.values())} incidents"
+        + (f" ({still_open} still open, not drawn; counted in the medians)" if still_open else "")
+        + "; "
         + (f"medians drawn for {', '.join(with_median)}" if with_median
            else f"no quarter has the {MIN_N_MEDIAN} incidents a median needs")
         + ". The table below gives the count, median and range per quarter."
@@ -179,6 +217,7 @@ def trend_chart(ctx: SiteContext, metric: str = "time_to_resolve") -> Chart:
         kind="trend",
         series=tuple((q, tuple(vs)) for q, vs in values.items()),
         categories=tuple(quarter_label(q, current) for q in quarters),
+        medians=tuple(medians[q] for q in values),
     )
 
 
@@ -375,7 +414,7 @@ def _share(seconds: float, lo_exp: int, hi_exp: int) -> float:
 
 def _draw_durations(chart: Chart, scheme: Scheme) -> bytes:
     severities = [s for s, _ in chart.series]
-    values = [v for _, vs in chart.series for v in vs]
+    values = [v for _, vs in chart.series for v in vs] + [m[0] for m in chart.medians if m is not None]
     left, right, top, bottom = 64.0, WIDTH - 24.0, 40.0, HEIGHT - 52.0
     lo_exp, hi_exp, ticks = _log_axis(values)
 
@@ -403,21 +442,29 @@ def _draw_durations(chart: Chart, scheme: Scheme) -> bytes:
             # Deterministic spread instead of random jitter: same data, same picture.
             y = centre + ((i % 5) - 2) * spread
             body.append(f'<use href="#{pid}-m{si}" x="{_n(x_of(value))}" y="{_n(y)}"/>')
-        if len(vals) >= MIN_N_MEDIAN:
-            # Same rule as the tables: no median below n=10.
-            mid = x_of(median(list(vals)))
+        line = _series_median(chart, si, vals)
+        if line is not None:
+            # Same rule and figure as the tables: no median below n=10, open incidents counted.
+            mid = x_of(line[0])
             half = row_height * 0.3
             body.append(f'<path class="sp-ink" stroke-width="2" d="M{_n(mid)} {_n(centre - half)}V{_n(centre + half)}">'
-                        f"<title>{escape(f'{severity}: median {format_seconds(median(list(vals)))}')}</title></path>")
+                        f"<title>{escape(f'{severity}: median {_median_text(line)}')}</title></path>")
     if not values:
         body.append(_text((left + right) / 2, (top + bottom) / 2, "No incidents with this measure yet", "middle"))
     body.append(f'<path class="sp-ink" d="M{_n(left)} {_n(top)}V{_n(bottom)}H{_n(right)}"/>')
     return _frame(chart, severities, defs, body, scheme)
 
 
+def _series_median(chart: Chart, index: int, vals: tuple[float, ...]) -> tuple[float, bool] | None:
+    """The median line of one series: the chart's own (open incidents counted) or, without one, its dots'."""
+    if chart.medians:
+        return chart.medians[index]
+    return _median_line([(v, True) for v in vals])
+
+
 def _draw_trend(chart: Chart, scheme: Scheme) -> bytes:
     """One column of dots per quarter on a logarithmic duration axis; the running quarter's dots hollow."""
-    values = [v for _, vs in chart.series for v in vs]
+    values = [v for _, vs in chart.series for v in vs] + [m[0] for m in chart.medians if m is not None]
     quarters = chart.categories
     left, right, top, bottom = 64.0, WIDTH - 24.0, 40.0, HEIGHT - 80.0
     lo_exp, hi_exp, ticks = _log_axis(values)
@@ -442,11 +489,11 @@ def _draw_trend(chart: Chart, scheme: Scheme) -> bytes:
         for i, value in enumerate(vals):
             # Deterministic spread instead of random jitter: same data, same picture.
             body.append(f'<circle class="{css}" cx="{_n(cx + ((i % 7) - 3) * spread)}" cy="{_n(y_of(value))}" r="3"/>')
-        if len(vals) >= MIN_N_MEDIAN:
-            mid = median(list(vals))
+        line = _series_median(chart, qi, vals)
+        if line is not None:
             half = min(slot * 0.3, 18.0)
-            body.append(f'<path class="sp-ink" stroke-width="2" d="M{_n(cx - half)} {_n(y_of(mid))}H{_n(cx + half)}">'
-                        f"<title>{escape(f'{quarters[qi]}: median {format_seconds(mid)}')}</title></path>")
+            body.append(f'<path class="sp-ink" stroke-width="2" d="M{_n(cx - half)} {_n(y_of(line[0]))}H{_n(cx + half)}">'
+                        f"<title>{escape(f'{quarters[qi]}: median {_median_text(line)}')}</title></path>")
         body.append(f'<path class="sp-ink" d="M{_n(cx)} {_n(bottom)}V{_n(bottom + 4)}"/>')
         if qi % label_every == 0:
             body.append(_text(cx + 3, bottom + 14, quarters[qi], "end",

@@ -30,6 +30,7 @@ from generator.site.contract import NavEntry, Page
 from generator.site.markdown import render_markdown
 from generator.site.templating import Templates, headings_of, templates_for
 from generator.site.views.about import about_view
+from generator.site.views.drills import drills_view
 from generator.site.views.history import history_views
 from generator.site.views.home import home_view
 from generator.site.views.incident import incident_view
@@ -78,6 +79,8 @@ def nav_entries(ctx: SiteContext) -> list[NavEntry]:
     ]
     if ctx.kpis_public:
         entries.append(NavEntry("KPIs", src_path(urls.kpis_url())))
+    if ctx.internal:
+        entries.append(NavEntry("Drills", src_path(urls.drills_url())))
     entries.append(NavEntry("About", src_path("about/")))
     return entries
 
@@ -160,6 +163,7 @@ def build_site_pages(ctx: SiteContext, memo: PageMemo | None = None,
         pages.extend(memo.incident_pages(facts, templates))
     else:
         pages.extend(incident_page(facts, templates, inc) for inc in facts.incidents)
+    pages.extend(incident_page(facts, templates, d) for d in facts.drills)  # internal builds only
     pages.append(render_page(templates, "services.html", services_view(facts)))
     pages.extend(render_page(templates, "service.html", service_view(facts, svc)) for svc in ctx.model.config.services)
     pages.append(render_page(templates, "maintenance_index.html", maintenance_index_view(facts)))
@@ -170,6 +174,8 @@ def build_site_pages(ctx: SiteContext, memo: PageMemo | None = None,
                  for pm in sorted(ctx.visible_postmortems(), key=lambda p: p.id))
     if ctx.kpis_public:
         pages.append(kpis() if kpis is not None else render_page(templates, "kpis.html", kpis_view(facts)))
+    if ctx.internal:
+        pages.append(render_page(templates, "drills.html", drills_view(facts)))
     pages.append(render_page(templates, "about.html", about_view(facts)))
     pages.append(render_page(templates, "subscribe.html", subscribe_view(facts)))
     return pages, templates.render("not_found.html", page=not_found_view(facts))

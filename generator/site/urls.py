@@ -65,6 +65,11 @@ def kpis_url() -> str:
     return "kpis/"
 
 
+def drills_url() -> str:
+    """Internal builds only: the drills (``drill: true``)."""
+    return "drills/"
+
+
 # ---------------------------------------------------------------- machine outputs
 
 def feed_path(kind: str, fmt: str) -> str:

@@ -115,7 +115,7 @@ class SiteContext:
 
     def postmortem_visible(self, pm: Postmortem) -> bool:
         published_ok = pm.status == "published" or self.drafts
-        visibility_ok = pm.visibility == "public" or self.internal
+        visibility_ok = (pm.visibility == "public" and not self.model.covers_drill(pm)) or self.internal
         return published_ok and visibility_ok
 
     def visible_postmortems(self) -> tuple[Postmortem, ...]:
@@ -214,20 +214,23 @@ def public_incident(inc: Incident) -> Incident:
 
 
 def public_model(model: Model, drafts: bool = False) -> Model:
-    """What a public build may know: incidents without internal fields, public post-mortems only.
+    """What a public build may know: incidents without internal fields, public post-mortems only, no drills.
 
     ``drafts``: draft and in-review post-mortems stay (a preview), internal ones never.
+    A post-mortem that names a drill is internal whatever it says (validation makes that
+    an error, E045; this keeps it out even of a build that skipped validation).
     """
     incidents = tuple(public_incident(inc) for inc in model.incidents)
     live = {id(inc) for inc in model.incidents}
     for key in [k for k in _PUBLIC_COPIES if k not in live]:
         del _PUBLIC_COPIES[key]
     postmortems = tuple(pm for pm in model.postmortems
-                        if pm.visibility == "public" and (pm.status == "published" or drafts))
-    if len(postmortems) == len(model.postmortems) and all(a is b for a, b in zip(incidents, model.incidents,
-                                                                                   strict=True)):
+                        if pm.visibility == "public" and (pm.status == "published" or drafts)
+                        and not model.covers_drill(pm))
+    if (len(postmortems) == len(model.postmortems) and not model.drills
+            and all(a is b for a, b in zip(incidents, model.incidents, strict=True))):
         return model
-    return replace(model, incidents=incidents, postmortems=postmortems)
+    return replace(model, incidents=incidents, postmortems=postmortems, drills=())
 
 
 def _incident_times(inc: Incident) -> list[datetime]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from generator.load import CONFIG_FILE, LoadCache, load_repository
 from generator.model import Model, Problem
 from generator.validate.crossfile import crossfile_rules
+from generator.validate.drills import drill_rules
 from generator.validate.lifecycle import incident_rules, maintenance_rules
 from generator.validate.partial import partial_rules
 from generator.validate.postmortem import policy_rules, postmortem_rules
@@ -21,7 +22,7 @@ from generator.validate.stale import stale_rules
 
 def validate_model(model: Model, now: datetime, strict: bool = False, config_usable: bool = True) -> list[Problem]:
     problems: list[Problem] = []
-    for inc in model.incidents:
+    for inc in (*model.incidents, *model.drills):  # a drill keeps the same lifecycle rules
         problems.extend(incident_rules(inc, now))
     for mw in model.maintenance:
         problems.extend(maintenance_rules(mw, now))
@@ -31,6 +32,7 @@ def validate_model(model: Model, now: datetime, strict: bool = False, config_usa
     problems.extend(policy_rules(model, now))
     problems.extend(partial_rules(model, now, config_usable))
     problems.extend(stale_rules(model, now))
+    problems.extend(drill_rules(model, now))
     return finish(problems, strict)
 
 

@@ -13,7 +13,7 @@ def crossfile_rules(model: Model, config_usable: bool) -> list[Problem]:
     config = model.config
     service_ids = config.service_ids
     if config_usable:
-        for inc in model.incidents:
+        for inc in (*model.incidents, *model.drills):
             for sid in inc.services:
                 if sid not in service_ids:
                     out.append(Problem(inc.path, inc.lines.get(f"services.{sid}", inc.lines.get("services", 1)), "E040",
@@ -33,7 +33,8 @@ def crossfile_rules(model: Model, config_usable: bool) -> list[Problem]:
                                        f"unknown service '{sid}'", did_you_mean(sid, service_ids)))
 
     # Ids are file names; two files of a kind with one name (in sub-folders) would clash on the site.
-    for kind, items in (("incident", model.incidents), ("maintenance", model.maintenance),
+    # Drills share content/incidents/ and its URLs with the real incidents: one id space.
+    for kind, items in (("incident", (*model.incidents, *model.drills)), ("maintenance", model.maintenance),
                         ("post-mortem", model.postmortems)):
         seen: dict[str, str] = {}
         for item in items:
@@ -43,7 +44,7 @@ def crossfile_rules(model: Model, config_usable: bool) -> list[Problem]:
             else:
                 seen[item.id] = item.path
 
-    known = {inc.id for inc in model.incidents}
+    known = {inc.id for inc in model.incidents} | set(model.drill_ids)
     known |= {PurePosixPath(p).stem for p in model.unparsed if p.startswith("content/incidents/")}
     for pm in model.postmortems:
         for ref in pm.incidents:

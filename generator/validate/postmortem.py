@@ -154,7 +154,7 @@ def postmortem_rules(pm: Postmortem, model: Model, now: datetime) -> list[Proble
 
 def _event_day(pm: Postmortem, model: Model, tz: ZoneInfo) -> date | None:
     """The local day the post-mortem's event began: its first incident's start, else its own started_at."""
-    starts = [inc.started_at for iid in pm.incidents if (inc := model.incident(iid)) is not None]
+    starts = [inc.started_at for iid in pm.incidents if (inc := model.incident_or_drill(iid)) is not None]
     if pm.started_at is not None:
         starts.append(pm.started_at)
     return min(starts).astimezone(tz).date() if starts else None

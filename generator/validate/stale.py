@@ -17,7 +17,7 @@ def _w(inc: Incident, line: int, code: str, message: str, hint: str) -> Problem:
 def stale_rules(model: Model, now: datetime) -> list[Problem]:
     config = model.config
     out: list[Problem] = []
-    for inc in model.incidents:
+    for inc in (*model.incidents, *model.drills):  # a drill left open is as forgotten as an incident
         if not is_open_at(inc, now):
             continue
         status_line = inc.lines.get("status", inc.lines.get("started_at", 1))

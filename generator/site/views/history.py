@@ -74,7 +74,8 @@ def history_views(facts: Facts) -> list[HistoryView]:
     ctx = facts.ctx
     tz = ctx.model.config.site.timezone
     items: dict[tuple[int, int], list[tuple[datetime, str, str]]] = {}
-    for inc in facts.incidents:
+    drill_by_id = {d.id: d for d in facts.drills}  # internal builds: drills too, marked Drill
+    for inc in (*facts.incidents, *facts.drills):
         # Listed in every month it was open: an outage from last month still running is this month's news too.
         end = inc.resolved_at if inc.resolved_at is not None and inc.resolved_at <= ctx.now else ctx.now
         key, last_key = _month_key(inc.started_at, tz), _month_key(max(end, inc.started_at), tz)
@@ -102,7 +103,7 @@ def history_views(facts: Facts) -> list[HistoryView]:
             rows = []
             for _, item_id, kind in sorted(items.get((year, month), []), reverse=True):
                 if kind == "i":
-                    found = facts.by_id.get(item_id)
+                    found = facts.by_id.get(item_id) or drill_by_id.get(item_id)
                     if found is not None:
                         rows.append(incident_item(facts, url, found))
                 else:

@@ -78,6 +78,8 @@ class IncidentView:
     internal: InternalDetails | None
     source: Link | None = None  # the original page of an imported incident
     reopened: bool = False
+    drill: bool = False  # a rehearsal: marked at the top (internal builds only ever show one)
+    drills_page: str = ""  # link to the drills page, for a drill
 
 
 def source_link(source: Source | None) -> Link | None:
@@ -105,7 +107,9 @@ def incident_view(facts: Facts, inc: Incident) -> IncidentView:
     feeds = tuple(feed_links(ctx, services[0])) if len(services) == 1 else facts.feeds
     summary = inc.updates[-1].message if inc.updates else inc.title
     return IncidentView(
-        page=PageInfo(url, inc.title, feeds=feeds, layout="status", description=f"{status_label(inc.status)}: {summary}"[:300]),
+        page=PageInfo(url, f"Drill: {inc.title}" if inc.drill else inc.title, feeds=feeds, layout="status",
+                      description=f"{'Drill. ' if inc.drill else ''}{status_label(inc.status)}: {summary}"[:300],
+                      labels=("Drill",) if inc.drill else ()),
         banner=banner_of(facts),
         title=inc.title,
         status_text=status_label(inc.status) if open_now else status_label("resolved"),
@@ -134,4 +138,6 @@ def incident_view(facts: Facts, inc: Incident) -> IncidentView:
         internal=internal,
         source=source_link(inc.source),
         reopened=inc.reopened,
+        drill=inc.drill,
+        drills_page=rel(url, urls.drills_url()) if inc.drill else "",
     )

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from generator.compute.display import format_interval, format_seconds, format_share, format_stat
+from generator.compute.display import (
+    format_interval,
+    format_mean,
+    format_seconds,
+    format_share,
+    format_stat,
+    is_lower_bound,
+    is_shown,
+)
 from generator.compute.kpis import compute_kpis
 from generator.compute.localtime import quarter_key
 from generator.site import urls
@@ -12,6 +21,9 @@ from generator.site.charts import Chart, chart_specs, dark_path, quarter_label
 from generator.site.views.shared import Cell, Facts, PageInfo, Table, Time, rel, time_of
 from generator.site.visibility import SiteContext
 from generator.words import category_label
+
+if TYPE_CHECKING:
+    from generator.site.views.drills import DrillKpis
 
 METRICS = (
     ("time_to_detect", "Time to detect", "detected - started"),
@@ -27,19 +39,28 @@ GROUPS = (
 )
 
 
+def sample_text(stat: dict) -> str:
+    """``n=35`` or, with open incidents in a Kaplan-Meier figure, ``n=35, 2 still open: Kaplan-Meier``."""
+    n = int(stat.get("n", 0))
+    censored = int(stat.get("censored", 0))
+    if censored:
+        return f"n={n}, {censored} still open: Kaplan-Meier"
+    return f"n={n}"
+
+
 def stat_cell(stat: dict, which: str = "median") -> Cell:
-    """A median or p90 with its n and interval, or an honest "not enough data (n=k)"."""
+    """A median or p90 ("at least X" where open incidents hold it) with n and interval, or "not enough data (n=k)"."""
     text = format_stat(stat, which)
-    if stat.get(which) is None:
+    if not is_shown(stat, which):
         return Cell(text, nodata=True)
     interval = format_interval(stat, "ci95" if which == "median" else "p90_ci95")
-    return Cell(text, f"(n={int(stat.get('n', 0))}; 95% interval {interval})")
+    return Cell(text, f"({sample_text(stat)}; 95% interval {interval})")
 
 
 def mean_cell(stat: dict) -> Cell:
     if not stat.get("n"):
         return Cell("no data (n=0)", nodata=True)
-    return Cell(format_seconds(stat.get("mean")), f"(n={int(stat['n'])})")
+    return Cell(format_mean(stat), f"({sample_text(stat)})")
 
 
 @dataclass(frozen=True)
@@ -63,10 +84,13 @@ class Tile:
 
 def tile(label: str, stat: dict, min_n: int) -> Tile:
     n = int(stat.get("n", 0))
-    if stat.get("median") is None:
+    if not is_shown(stat, "median"):
         return Tile(label, "not enough data", f"n={n}; a median needs {min_n}", nodata=True)
-    return Tile(label, format_seconds(stat["median"]),
-                f"median of {n} incidents; 95% interval {format_interval(stat, 'ci95')}")
+    value = format_seconds(stat["median"])
+    censored = int(stat.get("censored", 0))
+    opened = f" ({censored} still open: Kaplan-Meier)" if censored else ""
+    return Tile(label, f"at least {value}" if is_lower_bound(stat, "median") else value,
+                f"median of {n} incidents{opened}; 95% interval {format_interval(stat, 'ci95')}")
 
 
 def collapsed(table: Table, sentence: str) -> Table:
@@ -92,6 +116,8 @@ class GroupView:
 class KpisView:
     page: PageInfo
     internal_only: bool  # publish.kpis is internal: the page says so
+    open_counted: int  # incidents still open, counted as censored at now in the Kaplan-Meier figures (0: none)
+    at_least: bool  # some figure is only "at least": the page explains it
     volume: int
     now: Time
     median_min_n: int
@@ -107,6 +133,7 @@ class KpisView:
     customer_reported: str  # "12% (3 of 25 incidents)"
     postmortems: Table
     action_items: Table
+    drills: DrillKpis | None = None  # internal builds only
 
 
 def _group_key_label(ctx: SiteContext, group: str, key: str) -> str:
@@ -119,6 +146,29 @@ def _group_key_label(ctx: SiteContext, group: str, key: str) -> str:
     if group == "category":
         return category_label(key)
     return key
+
+
+def _figures(k: dict) -> list[dict]:
+    """Every duration figure of the KPI document: overall and each group's."""
+    figs = [k["overall"]] + [fig for group, _, _ in GROUPS for fig in k.get(group, {}).values()]
+    return [fig[metric] for fig in figs for metric, _, _ in METRICS]
+
+
+def _open_counted(k: dict) -> int:
+    """How many incidents are still open when some figure counts them as censored (else 0)."""
+    if any(int(k["overall"][metric].get("censored", 0)) for metric, _, _ in METRICS):
+        return int(k["overall"]["open"])
+    return 0
+
+
+def _any_at_least(k: dict) -> bool:
+    """Whether a figure the page shows (a median, p90 or an end of their interval) is only "at least"."""
+    def held(stat: dict, which: str, interval: str) -> bool:
+        ends = stat.get("lower_bound", {}).get(interval) or ()
+        return is_shown(stat, which) and (is_lower_bound(stat, which) or any(ends))
+
+    return any(held(s, "median", "ci95") or held(s, "p90", "p90_ci95") for s in _figures(k)) or any(
+        c.get("lower_bound_from") or c.get("lower_bound_to") for c in k.get("changes", []))
 
 
 def chart_view(chart: Chart, page_url: str) -> ChartView:
@@ -134,7 +184,7 @@ def kpis_view(facts: Facts) -> KpisView:
     method = k.get("method", {})
     names = tuple(label for _, label, _ in METRICS)
 
-    unknown = k["overall"].get("unknown", {})
+    unknown = {metric: int(k["overall"][metric].get("unknown", 0)) for metric, _, _ in METRICS}
     if any(unknown.values()):
         # Imported history: incidents whose time is declared unknown are left out, and counted here.
         overall = Table("Overall KPIs", ("Measure", "Median", "90th percentile", "Left out: time unknown"), tuple(
@@ -185,9 +235,14 @@ def kpis_view(facts: Facts) -> KpisView:
             "noise as far as the data can tell.")
         by_metric = {m: label for m, label, _ in METRICS}
         rows = []
+        def change_median(c: dict, side: str) -> str:
+            value = c.get(f"median_{side}")
+            if value is None:
+                return f"n={c[f'n_{side}']}"
+            return ("at least " if c.get(f"lower_bound_{side}") else "") + format_seconds(value)
+
         for c in changes:
-            med_from = format_seconds(c["median_from"]) if c.get("median_from") is not None else f"n={c['n_from']}"
-            med_to = format_seconds(c["median_to"]) if c.get("median_to") is not None else f"n={c['n_to']}"
+            med_from, med_to = change_median(c, "from"), change_median(c, "to")
             verdict = Cell(c["verdict"], f"(p={c['p_value']:.3f})" if c.get("p_value") is not None else "")
             rows.append((Cell(f"{c['from']} to {c['to']}"), Cell(by_metric.get(c["metric"], c["metric"])),
                          Cell(med_from), Cell(med_to), verdict))
@@ -214,10 +269,15 @@ def kpis_view(facts: Facts) -> KpisView:
     def figures_table(label: str, head: tuple[str, str], rows: list[tuple[str, Cell]]) -> Table:
         return Table(label, head, tuple((Cell(name), cell) for name, cell in rows))
 
+    from generator.site.views.drills import drill_kpis  # it builds on this module's cells
+
     return KpisView(
+        drills=drill_kpis(facts, k) if ctx.internal else None,
         page=PageInfo(url, "Incident KPIs", labels=("Internal",) if internal_only else (), feeds=facts.feeds,
                       description="Incident KPIs: time to detect, acknowledge, mitigate and resolve, with sample sizes."),
         internal_only=internal_only,
+        open_counted=_open_counted(k),
+        at_least=_any_at_least(k),
         volume=int(k["overall"]["volume"]),
         now=time_of(ctx, ctx.now),
         median_min_n=int(method.get("median_min_n", 10)),

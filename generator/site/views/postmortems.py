@@ -141,7 +141,7 @@ def postmortem_view(facts: Facts, pm: Postmortem) -> PostmortemView:
     marks = postmortem_marks(pm)
     incidents = []
     for iid in pm.incidents:
-        inc = ctx.model.incident(iid)
+        inc = ctx.model.incident_or_drill(iid)  # a drill only in internal builds (a public model has none)
         incidents.append(incident_link(url, inc) if inc is not None else Link(iid))
     event = event_start = None
     if pm.started_at is not None and pm.ended_at is not None:

@@ -53,6 +53,7 @@ class Facts:
     statuses: dict[str, str]
     uptime: dict[str, ServiceUptime]
     incidents: tuple[Incident, ...]  # newest first
+    drills: tuple[Incident, ...] = ()  # newest first; internal builds only (a public model has none)
     feeds: tuple[FeedLink, ...] = field(default_factory=tuple)
     by_id: dict[str, Incident] = field(default_factory=dict)  # per-day lookups stay O(1) with long histories
     # An incident appears on its page, in history, on each service's page and in cards: what it
@@ -94,11 +95,16 @@ def make_facts(ctx: SiteContext, kept_items: dict[tuple[str, str], tuple[Inciden
         sorted((i for i in ctx.model.incidents if i.started_at <= ctx.now),
                key=lambda i: (i.started_at, i.id), reverse=True)
     )
+    drills = tuple(
+        sorted((d for d in ctx.model.drills if d.started_at <= ctx.now),
+               key=lambda i: (i.started_at, i.id), reverse=True)
+    ) if ctx.internal else ()
     return Facts(
         ctx=ctx,
         statuses=service_statuses(ctx.model, ctx.now),
         uptime=compute_uptime(ctx.model, ctx.now),
         incidents=incidents,
+        drills=drills,
         feeds=tuple(feed_links(ctx)),
         by_id={inc.id: inc for inc in ctx.model.incidents},
         kept_items=kept_items,
@@ -430,7 +436,8 @@ def _incident_item(facts: Facts, page_url: str, inc: Incident) -> ListItem:
         end=None,
         duration=duration,
         affected=affected(facts, page_url, inc, current=False),
-        labels=("Notice",) if not inc.affected_service_ids() else (),  # about no service
+        labels=(*(("Drill",) if inc.drill else ()),
+                *(("Notice",) if not inc.affected_service_ids() else ())),  # about no service
     )
 
 
