@@ -83,6 +83,14 @@ CODES: dict[str, tuple[str, str]] = {
     "E072": ("not an environment variable name", "notify: names the environment variables that hold URLs and "
              "secrets (A-Z, 0-9, _, e.g. SLACK_WEBHOOK_URL); the values themselves never go in the repository."),
     "E073": ("not an email address", "notify: from and to take addresses like status@example.com."),
+    # languages (site.language, per-language text)
+    "E074": ("language not available", "site.language is a BCP 47 tag (en, de, pt-BR) that Babel knows and that has a "
+             "message catalog (a tag with a region uses its language's: de-AT -> de). The hint lists the shipped "
+             "languages; docs/i18n.md says how to add one."),
+    "E075": ("bad language tag in per-language text", "Text given per language is a mapping from BCP 47 tags to "
+             "text, e.g. {en: Payments API, de: Zahlungs-API}; a key is not such a tag."),
+    "W075": ("no text in the site's language", "Text given per language has none for site.language (nor for its "
+             "language without region): the site shows the English one, else the first. Add the missing language."),
     # theme and branding
     "W080": ("theme file overrides nothing", "A template in theme/ has the name of no Material template or partial, "
              "no bundled statuspress override and (under theme/statuspress/) no page template, so nothing uses it. "

@@ -384,8 +384,11 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
               f"theme.subscribe_url '{subscribe}' is not an https://, http:// or mailto: address",
               "write e.g. https://updates.example.com/subscribe or mailto:status-updates@example.com")
         subscribe = ""
-    site = m.SiteInfo(site_v.get("name", "Status"), url if url.endswith("/") else url + "/", tz,
-                      site_v.get("description", ""), subscribe)
+    language = site_v.get("language", "en")
+    site = m.SiteInfo(s.pick_text(c, site_v.get("name", "Status"), language, "site.name"),
+                      url if url.endswith("/") else url + "/", tz,
+                      s.pick_text(c, site_v.get("description", ""), language, "site.description"), subscribe,
+                      language)
 
     services: list[m.Service] = []
     svc_node = top.get("services")
@@ -406,8 +409,12 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
                     if any(x.id == sv["id"] for x in services):
                         c.add(item.line, "E042", f"service id '{sv['id']}' is declared twice", "keep one")
                         continue
-                    services.append(m.Service(sv["id"], sv["name"], sv["group"], sv.get("description", ""),
-                                              sv.get("slo"), sv.get("since"), pos))
+                    where = f"services[{pos + 1}]."
+                    services.append(m.Service(
+                        sv["id"], s.pick_text(c, sv["name"], language, where + "name"),
+                        s.pick_text(c, sv["group"], language, where + "group"),
+                        s.pick_text(c, sv.get("description", ""), language, where + "description"),
+                        sv.get("slo"), sv.get("since"), pos))
 
     severities = dict(DEFAULT_SEVERITIES)
     sev_node = top.get("severities")
@@ -433,7 +440,9 @@ def load_config(root: Path) -> tuple[Config, list[Problem], bool]:
                     dur = s.CONVERTERS["duration"](c, target_node, field, f"severities.{key}.")
                     if dur is not None:
                         target, nbd = dur, False
-            severities[sev] = m.SeverityLevel(sev, sv.get("label", severities[sev].label), target, nbd)
+            label = s.pick_text(c, sv["label"], language, f"severities.{key}.label") if "label" in sv \
+                else severities[sev].label
+            severities[sev] = m.SeverityLevel(sev, label, target, nbd)
     elif sev_node is not None and sev_node.kind != "null":
         c.add(sev_node.line, "E016", "severities must be a mapping", "write 'SEV-1: {label: Critical, response_target: 1h}'")
 

@@ -68,6 +68,7 @@ class SiteInfo:
     timezone: str
     description: str = ""
     subscribe_url: str = ""  # theme.subscribe_url: an outside email/chat subscription service
+    language: str = "en"  # site.language: BCP 47 tag of the reader's language
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from generator import i18n
 from generator import model as m
 from generator.model import Problem
 from generator.timeparse import TimestampError, parse_date, parse_duration, parse_timestamp
@@ -165,24 +166,31 @@ POSTMORTEM = Schema("postmortem", "`content/postmortems/<incident-id>.md`: a bla
 
 # ---------------------------------------------------------------- site_config.yml
 
+# Text a reader sees may be one string or one per language: `name: {en: Payments API, de: Zahlungs-API}`.
+LOCAL = (" Text, or one text per language (`{en: ..., de: ...}`): the site shows `site.language`'s, else its "
+         "language without region, else `en`'s, else the first.")
+
 SITE = Schema("site", "`site:` who the status page is for.", (
-    Field("name", "text", "Page title, e.g. \"Acme Status\".", required=True, max_len=100),
+    Field("name", "local_text", "Page title, e.g. \"Acme Status\"." + LOCAL, required=True, max_len=100),
     Field("url", "url", "Public URL of the status site, ending with /.", required=True),
     Field("timezone", "timezone", "IANA time zone for display and day boundaries, e.g. Europe/Berlin.", required=True),
-    Field("description", "text", "One line shown under the title and in feeds.", max_len=300),
+    Field("description", "local_text", "One line shown under the title and in feeds." + LOCAL, max_len=300),
+    Field("language", "language", "The language of the site, its feeds, calendar, badges and notifications: a "
+          "BCP 47 tag such as `de`, `fr`, `pt-BR` (default `en`). Dates and numbers follow it too. A tag with a "
+          "region uses its language's catalog (`de-AT` -> `de`); see docs/i18n.md for the shipped languages."),
 ))
 
 SERVICE = Schema("service", "One entry of `services:`.", (
     Field("id", "slug", "Stable id used in content files (lowercase, digits, -).", required=True),
-    Field("name", "text", "Display name.", required=True, max_len=100),
-    Field("group", "text", "Group heading on the home page.", required=True, max_len=100),
-    Field("description", "text", "One line for customers.", max_len=300),
+    Field("name", "local_text", "Display name." + LOCAL, required=True, max_len=100),
+    Field("group", "local_text", "Group heading on the home page." + LOCAL, required=True, max_len=100),
+    Field("description", "local_text", "One line for customers." + LOCAL, max_len=300),
     Field("slo", "percent", "Availability objective in percent, e.g. 99.95."),
     Field("since", "date", "First day the service is tracked (00:00 in site.timezone)."),
 ))
 
 SEVERITY = Schema("severity", "One entry of `severities:` (keys SEV-1..SEV-4).", (
-    Field("label", "text", "Display label, e.g. Critical.", required=True, max_len=50),
+    Field("label", "local_text", "Display label, e.g. Critical." + LOCAL, required=True, max_len=50),
     Field("response_target", "response_target", "Time to acknowledge: a duration (1h, 30m) or next_business_day.",
           required=True),
 ))
@@ -623,12 +631,84 @@ def _email_list(c: Collector, y: Y, f: Field, where: str) -> Any:
     return tuple(a for a in out if a is not None) if all(out) and items else None
 
 
+@dataclass(frozen=True)
+class LocalText:
+    """Text given per language (``{en: Payments API, de: Zahlungs-API}``), before the site's language picks one."""
+
+    values: tuple[tuple[str, str], ...]  # (tag as written, text), in file order
+    line: int
+    key_lines: tuple[tuple[str, int], ...]
+
+
+def _local_text(c: Collector, y: Y, f: Field, where: str) -> Any:
+    if y.kind != "map":
+        return _text(c, y, f, where)
+    values, ok = [], True
+    for tag, item in y.value.items():
+        line = y.key_lines.get(tag, item.line)
+        if i18n.parse_locale(str(tag)) is None:
+            c.add(line, "E075", f"{where}{f.name}: '{tag}' is not a language tag",
+                  "write a BCP 47 tag such as en, de, fr or pt-BR as the key of each text")
+            ok = False
+            continue
+        text = _text(c, item, Field(f"{f.name}.{tag}", "text", f.doc, max_len=f.max_len), where)
+        if text is None:
+            ok = False
+        else:
+            values.append((str(tag), text))
+    if not y.value:
+        c.add(y.line, "E019", f"{where}{f.name} is empty", f"write a text for {f.name}, e.g. {{en: ...}}")
+        return None
+    if not ok:
+        return None
+    return LocalText(tuple(values), y.line, tuple((str(k), v) for k, v in y.key_lines.items()))
+
+
+def pick_text(c: Collector, value: Any, language: str, where: str) -> str:
+    """The text of ``value`` (a string or :class:`LocalText`) for ``language``; warns when it has none."""
+    if not isinstance(value, LocalText):
+        return value
+    by_tag = {tag.casefold(): text for tag, text in value.values}
+    loc = i18n.parse_locale(language)
+    wanted = [language.casefold()] + ([loc.language.casefold()] if loc is not None else [])
+    for tag in wanted:
+        if tag in by_tag:
+            return by_tag[tag]
+    # Per language, not per region: "de" serves "de-AT", and "de-AT" serves a site in "de".
+    for tag, text in value.values:
+        found = i18n.parse_locale(tag)
+        if found is not None and loc is not None and found.language == loc.language:
+            return text
+    fallback_tag, fallback = next(((t, x) for t, x in value.values if t.casefold() == "en"), value.values[0])
+    c.add(value.line, "W075", f"{where} has no '{language}' text (site.language); showing the '{fallback_tag}' one",
+          f"add '{language}: ...' beside {', '.join(t for t, _ in value.values)}", level="warning")
+    return fallback
+
+
+def _language(c: Collector, y: Y, f: Field, where: str) -> Any:
+    text = _text(c, y, f, where)
+    if text is None:
+        return None
+    shipped = ", ".join(i18n.shipped())
+    if i18n.parse_locale(text) is None:
+        c.add(y.line, "E074", f"{where}{f.name} '{text}' is not a language tag Babel knows",
+              f"write a BCP 47 tag; statuspress ships {shipped}")
+        return None
+    if i18n.catalog_for(text) is None:
+        c.add(y.line, "E074", f"{where}{f.name} '{text}' has no message catalog",
+              f"use one of {shipped}, or add the language (docs/i18n.md: scripts/update_catalogs.py --add {text})")
+        return None
+    return text
+
+
 def _passthrough(c: Collector, y: Y, f: Field, where: str) -> Any:
     return y  # sections and service lists are converted by the config loader
 
 
 CONVERTERS: dict[str, Callable[[Collector, Y, Field, str], Any]] = {
     "text": _text,
+    "local_text": _local_text,
+    "language": _language,
     "url": _text,
     "repo_path": _text,  # existence, place and kind: generator/site/branding.py
     "repo_path_list": _text_list,
@@ -681,7 +761,7 @@ def convert(c: Collector, schema: Schema, y: Y, where: str = "") -> dict[str, An
             c.add(y.key_lines.get(key, value.line), "E011", f"{where}unknown key '{key}' in {schema.name}",
                   did_you_mean(key, schema.names))
             continue
-        if value.kind == "null" and not f.required and f.type not in ("text",):
+        if value.kind == "null" and not f.required and f.type not in ("text", "local_text"):
             continue  # an explicit empty optional value means "not set"
         converted = CONVERTERS[f.type](c, value, f, where)
         if converted is not None:

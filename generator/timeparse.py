@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from generator.i18n import _
+
 # [0-9], not \d: \d also matches Arabic-Indic and other digits, which RFC 3339 does not allow.
 _TS = re.compile(
     r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?P<h>[0-9]{2}):(?P<m>[0-9]{2})(?::(?P<s>[0-9]{2})(?P<frac>\.[0-9]+)?)?"
@@ -119,10 +121,11 @@ def format_duration(delta: timedelta) -> str:
     days, rem = divmod(total, 86400)
     hours, rem = divmod(rem, 3600)
     minutes = rem // 60
+    # Unit abbreviations from the catalogs: English on the terminal, the site's language in a build.
     if days:
-        return f"{days} d {hours} h"
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
     if hours:
-        return f"{hours} h {minutes:02d} min"
+        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
     if minutes:
-        return f"{minutes} min"
-    return f"{total} s"
+        return _("%(minutes)d min") % {"minutes": minutes}
+    return _("%(seconds)d s") % {"seconds": total}

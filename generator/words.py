@@ -2,59 +2,64 @@
 
 Stored values (``customer_report``, ``partial_outage``, ``in_review``) never
 reach a reader as they are: whatever shows them asks here, so that a page, a
-feed entry and a Slack message say the same thing the same way.
+feed entry and a Slack message say the same thing the same way. The tables hold
+English words marked for the catalogs; the functions answer in the active language
+(:mod:`generator.i18n`), and constants such as ``NO_ESTIMATE`` are passed through
+``_()`` where they are shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from generator.i18n import N_, _
+
 # Statuses of services, incidents, maintenance windows, post-mortems and action items.
 STATUS_LABELS = {
-    "operational": "Operational",
-    "none": "No customer impact",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
-    "under_maintenance": "Under maintenance",
-    "investigating": "Investigating",
-    "identified": "Identified",
-    "monitoring": "Monitoring",
-    "resolved": "Resolved",
-    "scheduled": "Scheduled",
-    "in_progress": "In progress",
-    "verifying": "Verifying",
-    "completed": "Completed",
-    "cancelled": "Cancelled",
-    "draft": "Draft",
-    "in_review": "In review",
-    "published": "Published",
-    "open": "Open",
-    "done": "Done",
-    "wont_do": "Won't do",
+    "operational": N_("Operational"),
+    "none": N_("No customer impact"),
+    "degraded_performance": N_("Degraded performance"),
+    "partial_outage": N_("Partial outage"),
+    "major_outage": N_("Major outage"),
+    "under_maintenance": N_("Under maintenance"),
+    "investigating": N_("Investigating"),
+    "identified": N_("Identified"),
+    "monitoring": N_("Monitoring"),
+    "resolved": N_("Resolved"),
+    "scheduled": N_("Scheduled"),
+    "in_progress": N_("In progress"),
+    "verifying": N_("Verifying"),
+    "completed": N_("Completed"),
+    "cancelled": N_("Cancelled"),
+    "draft": N_("Draft"),
+    "in_review": N_("In review"),
+    "published": N_("Published"),
+    "open": N_("Open"),
+    "done": N_("Done"),
+    "wont_do": N_("Won't do"),
 }
 
 # How an incident was detected (``detection:``).
 DETECTION_LABELS = {
-    "alert": "Automated alert",
-    "synthetic": "Automated check",
-    "customer_report": "Reported by a customer",
-    "internal_report": "Reported by our team",
-    "other": "Other",
+    "alert": N_("Automated alert"),
+    "synthetic": N_("Automated check"),
+    "customer_report": N_("Reported by a customer"),
+    "internal_report": N_("Reported by our team"),
+    "other": N_("Other"),
 }
 
 # What the overall banner says, by the worst service status.
 OVERALL_LABELS = {
-    "operational": "All systems operational",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
-    "under_maintenance": "Maintenance in progress",
+    "operational": N_("All systems operational"),
+    "degraded_performance": N_("Degraded performance"),
+    "partial_outage": N_("Partial outage"),
+    "major_outage": N_("Major outage"),
+    "under_maintenance": N_("Maintenance in progress"),
 }
 
-NO_ESTIMATE = "No estimate yet"
-ESTIMATE_PASSED = "Estimate passed, awaiting update"
-RECOVERED = "Recovered"
+NO_ESTIMATE = N_("No estimate yet")
+ESTIMATE_PASSED = N_("Estimate passed, awaiting update")
+RECOVERED = N_("Recovered")
 
 
 def humanise(value: str) -> str:
@@ -64,12 +69,16 @@ def humanise(value: str) -> str:
 
 def status_label(word: str) -> str:
     """``partial_outage`` -> ``Partial outage``."""
-    return STATUS_LABELS.get(word) or humanise(word)
+    found = STATUS_LABELS.get(word)
+    return _(found) if found else humanise(word)
 
 
 def detection_label(word: str) -> str:
     """``customer_report`` -> ``Reported by a customer``; empty stays empty."""
-    return DETECTION_LABELS.get(word) or humanise(word) if word else ""
+    if not word:
+        return ""
+    found = DETECTION_LABELS.get(word)
+    return _(found) if found else humanise(word)
 
 
 def category_label(word: str) -> str:
@@ -78,7 +87,8 @@ def category_label(word: str) -> str:
 
 
 def overall_label(word: str) -> str:
-    return OVERALL_LABELS.get(word) or status_label(word)
+    found = OVERALL_LABELS.get(word)
+    return _(found) if found else status_label(word)
 
 
 def banner_text(word: str, names: Iterable[str]) -> str:
@@ -87,4 +97,4 @@ def banner_text(word: str, names: Iterable[str]) -> str:
     text = overall_label(word)
     if word == "operational" or not names:
         return text
-    return f"{text}: {', '.join(names)}"
+    return _("%(status)s: %(services)s") % {"status": text, "services": _(", ").join(names)}

@@ -101,8 +101,8 @@ def test_action_items_state_due_dates_and_tracker_links() -> None:
     ))
     rows = action_rows(make_ctx(make_model(postmortems=[pm])), pm)
     assert [(r.title.href, r.overdue, r.due, r.state, r.reason) for r in rows] == [
-        ("https://tracker.example/T-1", True, "2026-11-01", "Open", ""),
-        ("", False, "2027-01-01", "In progress", ""),
+        ("https://tracker.example/T-1", True, "1 Nov 2026", "Open", ""),
+        ("", False, "1 Jan 2027", "In progress", ""),
         ("", False, "none", "Won't do", "Too costly"),
     ]
     view = postmortems_view(make_facts(make_ctx(make_model(postmortems=[pm]), drafts=True)))
@@ -154,7 +154,7 @@ def test_service_view_budget_months_and_days() -> None:
     model = make_model([_outage("2026-11-20")])
     facts = make_facts(make_ctx(model))
     view = service_view(facts, model.config.service("api"))  # type: ignore[arg-type]
-    assert view.slo == "99.95" and [b.label for b in view.budgets] == ["Last 30 days", "Last 90 days", "This month"]
+    assert view.slo == "99.95%" and [b.label for b in view.budgets] == ["Last 30 days", "Last 90 days", "This month"]
     # An hour of major outage: more than 99.95% allows in 30 days (21.6 min), less than in 90 (64.8 min).
     assert [b.exhausted for b in view.budgets] == [True, False, True]
     assert view.budgets[0].allowed == "21.6 min" and view.budgets[0].remaining == "-38.4 min"

@@ -111,3 +111,10 @@ def test_the_installed_wheel_makes_and_builds_a_site(fresh: Path, tmp_path: Path
     assert (out / "index.html").is_file() and (out / "api/v2/summary.json").is_file()
     # The theme shipped in the wheel (copied into the site by init) styles the pages.
     assert (out / "assets/css/statuspress.css").read_bytes() == (ROOT / "generator/theme/assets/css/statuspress.css").read_bytes()
+    # The message catalogs come with it: the same site in German.
+    config = site / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  language: en ", "  language: de ", 1), encoding="utf-8")
+    german = tmp_path / "out-de"
+    run(exe, "build", "--root", site, "--out", german, "--now", NOW)
+    home = (german / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="de"' in home and "Letzte Tage" in home

@@ -17,7 +17,9 @@ from typing import Any
 
 import jinja2
 
+from generator import i18n
 from generator.compute.status import overall_status, service_statuses, status_indicator
+from generator.i18n import N_, _
 from generator.model import IMPACT_RANK, Incident, Maintenance, Model
 from generator.notify.events import Event
 from generator.site import urls
@@ -27,7 +29,7 @@ from generator.timeparse import format_timestamp
 from generator.words import status_label
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LINK_TEXT = "View on the status page"
+LINK_TEXT = N_("View on the status page")
 
 # Colours by what the event means (chat side bars, the email's heading rule).
 _COLORS = {"major_outage": 0xD1242F, "partial_outage": 0xBC4C00, "degraded_performance": 0x9A6700,
@@ -76,18 +78,23 @@ class Email:
 
 
 @cache
-def _env(autoescape: bool) -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=autoescape,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                              trim_blocks=True, lstrip_blocks=True)
+def _env(autoescape: bool, tag: str) -> jinja2.Environment:
+    """One environment per language: the words come from the site language's catalog."""
+    lang = i18n.language(tag)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=autoescape,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(lang.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(lang=lang.tag, direction=lang.direction)
+    return env
 
 
 def render_text(name: str, view: MessageView) -> str:
-    return _env(False).get_template(name).render(v=view)
+    return _env(False, i18n.active().tag).get_template(name).render(v=view)
 
 
 def render_html(name: str, view: MessageView) -> str:
-    return _env(True).get_template(name).render(v=view)
+    return _env(True, i18n.active().tag).get_template(name).render(v=view)
 
 
 # ---------------------------------------------------------------- the view
@@ -129,11 +136,12 @@ def view_for(event: Event, ctx: SiteContext) -> MessageView:
         impacts = _impacts_after(inc, event.update)
         rows = [f"{ctx.service_name(sid)}: {status_label('operational' if u.status == 'resolved' else w)}"
                 for sid, w in impacts.items()]
-        facts = [Fact("Status", status_label(u.status)), Fact("Severity", ctx.severity_text(_severity_after(inc, event.update)))]
+        facts = [Fact(_("Status"), status_label(u.status)),
+                 Fact(_("Severity"), ctx.severity_text(_severity_after(inc, event.update)))]
         if rows:
-            facts.append(Fact("Services", _lines(rows)))
+            facts.append(Fact(_("Services"), _lines(rows)))
         if u.eta is not None and u.status != "resolved":
-            facts.append(Fact("Expected resolution", ctx.display_time(u.eta)))
+            facts.append(Fact(_("Expected resolution"), ctx.display_time(u.eta)))
         worst = max(impacts.values(), key=lambda w: IMPACT_RANK.get(w, 0), default="")
         color = _COLORS["resolved"] if u.status == "resolved" else _COLORS.get(worst, _COLORS["investigating"])
         return _finish(MessageView(**common, title=inc.title, status=status, status_label=status_label(status),
@@ -144,7 +152,7 @@ def view_for(event: Event, ctx: SiteContext) -> MessageView:
         return _finish(_maintenance_view(event, m, ctx, common))
     pm = next(x for x in model.postmortems if x.id == event.subject_id)
     covered = [model.incident(iid) for iid in pm.incidents]
-    facts = [Fact("Incidents", _lines([inc.title for inc in covered if inc is not None]))]
+    facts = [Fact(_("Incidents"), _lines([inc.title for inc in covered if inc is not None]))]
     return _finish(MessageView(**common, title=pm.title, status="published", status_label=status_label("published"),
                                message=pm.summary, facts=tuple(facts),
                                url=urls.absolute(ctx, urls.postmortem_url(pm.id)), color=_COLORS["postmortem"]))
@@ -156,10 +164,11 @@ def _maintenance_view(event: Event, m: Maintenance, ctx: SiteContext, common: di
     u = m.updates[event.update] if event.update is not None else None
     if status is None:
         status = u.status if u is not None else "scheduled"
-    common = dict(common, window=f"{ctx.display_time(m.scheduled_start)} to {ctx.display_time(m.planned_end)}",
+    common = dict(common, window=_("%(start)s to %(end)s") % {"start": ctx.display_time(m.scheduled_start),
+                                                          "end": ctx.display_time(m.planned_end)},
                   planned_end=ctx.display_time(m.planned_end))
-    facts = (Fact("Window", common["window"]),
-             Fact("Services", _lines([ctx.service_name(sid) for sid in m.services])))
+    facts = (Fact(_("Window"), common["window"]),
+             Fact(_("Services"), _lines([ctx.service_name(sid) for sid in m.services])))
     return MessageView(**common, title=m.title, status=status, status_label=status_label(status),
                        message=u.message if u is not None else "", facts=facts,
                        url=urls.absolute(ctx, urls.maintenance_url(m.id)),
@@ -217,7 +226,7 @@ def slack_payload(view: MessageView) -> dict[str, Any]:
             {"type": "mrkdwn", "text": _cut(f"*{slack_escape(f.label)}*\n{slack_escape(f.value)}", 2000)}
             for f in view.facts[:10]]})
     blocks.append({"type": "context", "elements": [
-        {"type": "mrkdwn", "text": f"<{view.url}|{LINK_TEXT}> \u00b7 {slack_escape(view.site_name)}"}]})
+        {"type": "mrkdwn", "text": f"<{view.url}|{_(LINK_TEXT)}> \u00b7 {slack_escape(view.site_name)}"}]})
     return {"text": f"{slack_escape(view.headline)}: {view.url}", "blocks": blocks}
 
 
@@ -236,7 +245,7 @@ def teams_payload(view: MessageView) -> dict[str, Any]:
             {"title": f.label, "value": teams_escape(f.value.replace("\n", "; "))} for f in view.facts]})
     card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
             "version": "1.4", "body": body,
-            "actions": [{"type": "Action.OpenUrl", "title": LINK_TEXT, "url": view.url}],
+            "actions": [{"type": "Action.OpenUrl", "title": _(LINK_TEXT), "url": view.url}],
             "msteams": {"width": "Full"}}
     return {"type": "message", "attachments": [
         {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}

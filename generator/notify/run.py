@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator import i18n
 from generator.model import Model, NotifyChannel
 from generator.notify import ledger as ledger_mod
 from generator.notify import messages as msg
@@ -91,12 +92,14 @@ def _wanted(ch: NotifyChannel, event: Event) -> bool:
 
 
 def outgoing(ch: NotifyChannel, event: Event, ctx: SiteContext, secrets: Mapping[str, str]) -> Outgoing:
-    view = msg.view_for(event, ctx)
-    if ch.type == "email":
-        mail = msg.email_message(view)
-        return Outgoing(event, "email", email=mail)
-    payload = {"slack": msg.slack_payload, "teams": msg.teams_payload, "discord": msg.discord_payload}.get(ch.type)
-    data = payload(view) if payload is not None else msg.webhook_payload(view, event, ctx)
+    # The message in the site's language (the command's own output stays English).
+    with i18n.use(ctx.model.config.site.language):
+        view = msg.view_for(event, ctx)
+        if ch.type == "email":
+            mail = msg.email_message(view)
+            return Outgoing(event, "email", email=mail)
+        payload = {"slack": msg.slack_payload, "teams": msg.teams_payload, "discord": msg.discord_payload}.get(ch.type)
+        data = payload(view) if payload is not None else msg.webhook_payload(view, event, ctx)
     body = msg.json_body(data)
     headers: dict[str, str] = {}
     if ch.type == "webhook":

@@ -15,10 +15,12 @@ from xml.sax.saxutils import escape
 
 from generator.compute.status import service_statuses
 from generator.compute.uptime import compute_uptime, format_percent
+from generator.i18n import _
 from generator.model import Service
 from generator.site import urls
 from generator.site.api import dump_json
-from generator.site.visibility import SiteContext, status_label, xml_safe
+from generator.site.views.shared import impact_word
+from generator.site.visibility import SiteContext, xml_safe
 
 LABEL_COLOR = "555555"
 NO_DATA_COLOR = "595959"
@@ -115,14 +117,15 @@ def badge_endpoint_json(badge: Badge) -> bytes:
 
 
 def status_badge(svc: Service, status: str) -> Badge:
-    message = status_label(status).lower()
-    return Badge(svc.name, message, STATUS_COLORS.get(status, NO_DATA_COLOR), f"{svc.name} status: {message}")
+    message = impact_word(status)
+    return Badge(svc.name, message, STATUS_COLORS.get(status, NO_DATA_COLOR),
+                 _("%(service)s status: %(status)s") % {"service": svc.name, "status": message})
 
 
 def uptime_badge(svc: Service, value: float | None) -> Badge:
     message = format_percent(value)
-    return Badge(f"{svc.name} uptime {UPTIME_WINDOW}", message, uptime_color(value, svc.slo),
-                 f"{svc.name} uptime over the last 30 days: {message}")
+    return Badge(_("%(service)s uptime 30d") % {"service": svc.name}, message, uptime_color(value, svc.slo),
+                 _("%(service)s uptime over the last 30 days: %(uptime)s") % {"service": svc.name, "uptime": message})
 
 
 def badges_for(ctx: SiteContext) -> dict[str, tuple[Badge, Badge]]:

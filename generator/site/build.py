@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from generator import i18n
 from generator.load import LoadCache
-from generator.model import Problem
+from generator.model import Model, Problem
 from generator.report import format_text
 from generator.site import api, badges, branding, charts, feeds, forked, ics, urls
 from generator.site.contract import Page
@@ -33,6 +34,7 @@ from generator.site.mkdocs_backend import (
     RenderError,
     RenderStats,
     SiteSettings,
+    theme_words,
 )
 from generator.site.pages import PageMemo, build_site_pages, kpis_page, nav_entries
 from generator.site.visibility import SiteContext
@@ -158,6 +160,15 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
     if has_errors(problems):
         raise ValidationFailed(format_text(problems))
     warnings = [p for p in problems if p.level != "error"]
+    # Every word of the site, its feeds, API descriptions and calendar in the site's language; the
+    # validation report above stays in English, like the rest of the command line.
+    with i18n.use(model.config.site.language):
+        return _build_site(options, progress, root, model, theme_config, warnings, renderer, memo)
+
+
+def _build_site(options: BuildOptions, progress: Progress, root: Path, model: Model,
+                theme_config: branding.ThemeConfig,
+                warnings: list[Problem], renderer: Renderer, memo: PageMemo | None) -> BuildResult:
     base_url = options.base_url or model.config.site.url
     ctx = SiteContext(model, options.now, base_url, internal=options.internal, drafts=options.drafts, root=root)
 
@@ -216,6 +227,8 @@ def _build(options: BuildOptions, progress: Progress, files_cache: LoadCache | N
         footer_feed=urls.feed_path("incidents", "rss"),
         branding=Branding(**brand_values),  # type: ignore[arg-type]
         not_found_html=not_found_html,
+        language=model.config.site.language,
+        words=theme_words(),
     )
     nav = [(entry.title, entry.path) for entry in nav_entries(ctx)]
 

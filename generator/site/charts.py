@@ -20,10 +20,12 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from generator import i18n
 from generator.compute.display import format_seconds
 from generator.compute.kpis import incident_observations
 from generator.compute.localtime import quarter_key, quarter_sequence
 from generator.compute.stats import MIN_N_MEDIAN, Observation, median_estimate
+from generator.i18n import N_, _, pgettext
 from generator.model import Incident, severity_rank
 from generator.site.visibility import SiteContext
 
@@ -36,10 +38,6 @@ SEVERITY_STYLE = {
     "SEV-4": ("#4b5563", "#9ca3af", "", "square"),
 }
 _OTHER_STYLE = ("#6b7280", "#9ca3af", "", "circle")
-_METRIC_LABELS = {
-    "time_to_detect": "Time to detect",
-    "time_to_resolve": "Time to resolve",
-}
 
 
 @dataclass(frozen=True)
@@ -81,24 +79,24 @@ def volume_chart(ctx: SiteContext) -> Chart:
         counts[(quarter_key(inc.started_at, tz), inc.max_severity)] += 1
     series = tuple((s, tuple(float(counts[(q, s)]) for q in quarters)) for s in severities)
     rows = tuple(
-        (quarter_label(q, current), *(str(counts[(q, s)]) for s in severities),
-         str(sum(counts[(q, s)] for s in severities)))
+        (quarter_label(q, current), *(i18n.format_number(counts[(q, s)]) for s in severities),
+         i18n.format_number(sum(counts[(q, s)] for s in severities)))
         for q in quarters
     )
     total = len(incidents)
     busiest = max(quarters, key=lambda q: (sum(counts[(q, s)] for s in severities), q)) if quarters else None
     alt = (
-        f"Stacked bar chart of incident volume per quarter by severity, {quarters[0]} to {quarters[-1]} "
-        f"({TO_DATE}): "
-        f"{total} incidents in total; the busiest quarter was {busiest} with "
-        f"{sum(counts[(busiest, s)] for s in severities)}. The table below lists every value."
-        if quarters and busiest else "No incidents yet."
+        _("Stacked bar chart of incident volume per quarter by severity, %(first)s to %(last)s (%(to_date)s): "
+          "%(total)d incidents in total; the busiest quarter was %(busiest)s with %(most)d. The table below lists "
+          "every value.") % {"first": quarters[0], "last": quarters[-1], "to_date": _(TO_DATE), "total": total,
+                             "busiest": busiest, "most": sum(counts[(busiest, s)] for s in severities)}
+        if quarters and busiest else _("No incidents yet.")
     )
     return Chart(
         path="kpis/volume-by-quarter.svg",
-        title="Incidents per quarter, by severity",
+        title=_("Incidents per quarter, by severity"),
         alt=alt,
-        columns=("Quarter", *severities, "Total"),
+        columns=(_("Quarter"), *severities, _("Total")),
         rows=rows,
         kind="volume",
         series=series,
@@ -115,13 +113,22 @@ def _median_line(obs: list[Observation]) -> tuple[float, bool] | None:
 
 
 def _median_text(median: tuple[float, bool]) -> str:
-    return ("at least " if median[1] else "") + format_seconds(median[0])
+    return _("at least %(value)s") % {"value": format_seconds(median[0])} if median[1] else format_seconds(median[0])
 
 
 def _count_text(obs: list[Observation]) -> str:
     """``7`` or ``7 (2 still open)``: the n of the KPI tables; open incidents are not drawn as dots."""
-    still_open = sum(1 for _, ended in obs if not ended)
-    return f"{len(obs)} ({still_open} still open)" if still_open else str(len(obs))
+    still_open = sum(1 for _value, ended in obs if not ended)
+    if not still_open:
+        return i18n.format_number(len(obs))
+    return _("%(num)d (%(open)d still open)") % {"num": len(obs), "open": still_open}
+
+
+def _open_note(still_open: int) -> str:
+    """`` (2 still open, not drawn; counted in the medians)`` inside a chart's description, or nothing."""
+    if not still_open:
+        return ""
+    return " " + _("(%(open)d still open, not drawn; counted in the medians)") % {"open": still_open}
 
 
 def duration_chart(ctx: SiteContext, metric: str) -> Chart:
@@ -138,24 +145,21 @@ def duration_chart(ctx: SiteContext, metric: str) -> Chart:
             values[inc.max_severity].append(max(o[0], 1.0))  # log scale: zero-length shows as 1 s
     for s in values:
         values[s].sort()
-    label = _METRIC_LABELS[metric]
     rows = tuple(
         (s, _count_text(observed[s]), format_seconds(vs[0]) if vs else "-", format_seconds(vs[-1]) if vs else "-")
         for s, vs in values.items()
     )
     n = sum(len(v) for v in values.values())
-    still_open = sum(1 for obs in observed.values() for _, ended in obs if not ended)
-    alt = (
-        f"Dot plot of {label.lower()} per incident on a logarithmic time axis, one row per severity, "
-        f"{n} incidents"
-        + (f" ({still_open} still open, not drawn; counted in the medians)" if still_open else "")
-        + ". The table below gives the count and range per severity."
-    )
+    still_open = sum(1 for obs in observed.values() for _value, ended in obs if not ended)
+    words = _CHART_WORDS[metric]()
+    alt = _("Dot plot of %(metric)s per incident on a logarithmic time axis, one row per severity, %(n)d incidents"
+            "%(open)s. The table below gives the count and range per severity.") % {
+        "metric": words["in_sentence"], "n": n, "open": _open_note(still_open)}
     return Chart(
         path=f"kpis/{metric.replace('_', '-')}.svg",
-        title=f"{label} per incident (log scale)",
+        title=words["per_incident"],
         alt=alt,
-        columns=("Severity", "Incidents", "Shortest", "Longest"),
+        columns=(_("Severity"), _("Incidents"), _("Shortest"), _("Longest")),
         rows=rows,
         kind="durations",
         series=tuple((s, tuple(vs)) for s, vs in values.items()),
@@ -163,12 +167,22 @@ def duration_chart(ctx: SiteContext, metric: str) -> Chart:
     )
 
 
-TO_DATE = "to date"
+TO_DATE = N_("to date")
+
+# Each chart's own words about its measure, whole (so a language need not splice "time to resolve" in).
+_CHART_WORDS = {
+    "time_to_detect": lambda: {"in_sentence": pgettext("chart", "time to detect"),
+                               "per_incident": _("Time to detect per incident (log scale)"),
+                               "by_quarter": _("Time to detect by quarter (log scale)")},
+    "time_to_resolve": lambda: {"in_sentence": pgettext("chart", "time to resolve"),
+                                "per_incident": _("Time to resolve per incident (log scale)"),
+                                "by_quarter": _("Time to resolve by quarter (log scale)")},
+}
 
 
 def quarter_label(quarter: str, current: str) -> str:
     """``2026-Q4 (to date)`` for the quarter still running: it is not a complete one."""
-    return f"{quarter} ({TO_DATE})" if quarter == current else quarter
+    return _("%(quarter)s (to date)") % {"quarter": quarter} if quarter == current else quarter
 
 
 def trend_chart(ctx: SiteContext, metric: str = "time_to_resolve") -> Chart:
@@ -190,29 +204,30 @@ def trend_chart(ctx: SiteContext, metric: str = "time_to_resolve") -> Chart:
     for q in values:
         values[q].sort()
     medians = {q: _median_line(obs) for q, obs in observed.items()}
-    label = _METRIC_LABELS[metric]
+    words = _CHART_WORDS[metric]()
     rows = tuple(
         (quarter_label(q, current), _count_text(observed[q]),
-         _median_text(m) if (m := medians[q]) is not None else f"not enough data (n={len(observed[q])})",
+         _median_text(m) if (m := medians[q]) is not None
+         else _("not enough data (n=%(n)d)") % {"n": len(observed[q])},
          format_seconds(vs[0]) if vs else "-", format_seconds(vs[-1]) if vs else "-")
         for q, vs in values.items())
     with_median = [q for q, m in medians.items() if m is not None]
     still_open = sum(1 for obs in observed.values() for _, ended in obs if not ended)
     alt = (
-        f"Dot plot of {label.lower()} per incident by quarter on a logarithmic time axis, {quarters[0]} to "
-        f"{quarters[-1]} ({TO_DATE}), {sum(len(v) for v in values.values())} incidents"
-        + (f" ({still_open} still open, not drawn; counted in the medians)" if still_open else "")
-        + "; "
-        + (f"medians drawn for {', '.join(with_median)}" if with_median
-           else f"no quarter has the {MIN_N_MEDIAN} incidents a median needs")
-        + ". The table below gives the count, median and range per quarter."
-        if quarters else "No incidents yet."
+        _("Dot plot of %(metric)s per incident by quarter on a logarithmic time axis, %(first)s to %(last)s "
+          "(%(to_date)s), %(n)d incidents%(open)s; %(medians)s. The table below gives the count, median and range "
+          "per quarter.") % {
+            "metric": words["in_sentence"], "first": quarters[0], "last": quarters[-1], "to_date": _(TO_DATE),
+            "n": sum(len(v) for v in values.values()), "open": _open_note(still_open),
+            "medians": (_("medians drawn for %(quarters)s") % {"quarters": _(", ").join(with_median)} if with_median
+                        else _("no quarter has the %(min_n)d incidents a median needs") % {"min_n": MIN_N_MEDIAN})}
+        if quarters else _("No incidents yet.")
     )
     return Chart(
         path=f"kpis/{metric.replace('_', '-')}-by-quarter.svg",
-        title=f"{label} by quarter (log scale)",
+        title=words["by_quarter"],
         alt=alt,
-        columns=("Quarter", "Incidents", "Median", "Shortest", "Longest"),
+        columns=(_("Quarter"), _("Incidents"), _("Median"), _("Shortest"), _("Longest")),
         rows=rows,
         kind="trend",
         series=tuple((q, tuple(vs)) for q, vs in values.items()),
@@ -232,8 +247,8 @@ WIDTH, HEIGHT = 720, 360
 _FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'DejaVu Sans', Helvetica, Arial, sans-serif"
 # Horizontal ticks of the duration axis, where they fall inside its range.
 _TICKS = (
-    (1, "1 s"), (10, "10 s"), (60, "1 min"), (600, "10 min"), (3600, "1 h"), (6 * 3600, "6 h"),
-    (86400, "1 d"), (7 * 86400, "7 d"), (30 * 86400, "30 d"), (365 * 86400, "1 y"),
+    (1, N_("1 s")), (10, N_("10 s")), (60, N_("1 min")), (600, N_("10 min")), (3600, N_("1 h")), (6 * 3600, N_("6 h")),
+    (86400, N_("1 d")), (7 * 86400, N_("7 d")), (30 * 86400, N_("30 d")), (365 * 86400, N_("1 y")),
 )
 
 
@@ -363,10 +378,10 @@ def _draw_volume(chart: Chart, scheme: Scheme) -> bytes:
         y = y_of(tick)
         body.append(f'<path class="sp-grid" d="M{_n(left)} {_n(y)}H{_n(right)}"/>')
         body.append(_text(left - 6, y + 4, str(tick), "end"))
-    body.append(_text(16, (top + bottom) / 2, "Incidents", "middle",
+    body.append(_text(16, (top + bottom) / 2, _("Incidents"), "middle",
                       f' transform="rotate(-90 16 {_n((top + bottom) / 2)})"'))
     if not quarters:
-        body.append(_text((left + right) / 2, (top + bottom) / 2, "No incidents yet", "middle"))
+        body.append(_text((left + right) / 2, (top + bottom) / 2, _("No incidents yet"), "middle"))
     slot = (right - left) / max(len(quarters), 1)
     bar = slot * 0.72
     label_every = math.ceil(len(quarters) / 36) or 1  # keep rotated labels from overlapping
@@ -390,7 +405,7 @@ def _draw_volume(chart: Chart, scheme: Scheme) -> bytes:
     body.append(f'<path class="sp-ink" d="M{_n(left)} {_n(top)}V{_n(bottom)}H{_n(right)}"/>')
     # Legend, top to bottom in the stacking order's reverse (the top segment first).
     lx = right + 18
-    body.append(_text(lx, top + 4, "Severity", extra=' font-weight="600"'))
+    body.append(_text(lx, top + 4, _("Severity"), extra=' font-weight="600"'))
     for row, si in enumerate(reversed(range(len(severities)))):
         y = top + 16 + row * 20
         body.append(f'<rect x="{_n(lx)}" y="{_n(y)}" width="14" height="14" fill="url(#{pid}-p{si})"/>')
@@ -402,7 +417,7 @@ def _log_axis(values: list[float]) -> tuple[int, int, list[tuple[float, str]]]:
     """Decades spanned by the values (at least one) and the named ticks inside them."""
     lo_exp = math.floor(math.log10(max(min(values, default=60.0), 1.0)))
     hi_exp = max(math.ceil(math.log10(max(max(values, default=86400.0), 10.0))), lo_exp + 1)
-    ticks: list[tuple[float, str]] = [(t, name) for t, name in _TICKS if 10**lo_exp <= t <= 10**hi_exp]
+    ticks: list[tuple[float, str]] = [(t, _(name)) for t, name in _TICKS if 10**lo_exp <= t <= 10**hi_exp]
     if len(ticks) < 2:  # a narrow range: label the decades instead
         ticks = [(10**e, format_seconds(10**e)) for e in range(lo_exp, hi_exp + 1)]
     return lo_exp, hi_exp, ticks
@@ -432,7 +447,8 @@ def _draw_durations(chart: Chart, scheme: Scheme) -> bytes:
         body.append(f'<path class="sp-ink" d="M{_n(x)} {_n(bottom)}V{_n(bottom + 4)}"/>')
         body.append(_text(x, bottom + 16, name, "middle"))
     body.append(_text((left + right) / 2, HEIGHT - 12,
-                      f"Duration (log scale); vertical line: median (where n >= {MIN_N_MEDIAN})", "middle"))
+                      _("Duration (log scale); vertical line: median (where n >= %(min_n)d)") % {"min_n": MIN_N_MEDIAN},
+                      "middle"))
     for si, (severity, vals) in enumerate(chart.series):
         centre = top + row_height * (si + 0.5)
         body.append(f'<path class="sp-ink" d="M{_n(left - 4)} {_n(centre)}H{_n(left)}"/>')
@@ -448,9 +464,9 @@ def _draw_durations(chart: Chart, scheme: Scheme) -> bytes:
             mid = x_of(line[0])
             half = row_height * 0.3
             body.append(f'<path class="sp-ink" stroke-width="2" d="M{_n(mid)} {_n(centre - half)}V{_n(centre + half)}">'
-                        f"<title>{escape(f'{severity}: median {_median_text(line)}')}</title></path>")
+                        f"<title>{escape(_('%(group)s: median %(median)s') % {'group': severity, 'median': _median_text(line)})}</title></path>")
     if not values:
-        body.append(_text((left + right) / 2, (top + bottom) / 2, "No incidents with this measure yet", "middle"))
+        body.append(_text((left + right) / 2, (top + bottom) / 2, _("No incidents with this measure yet"), "middle"))
     body.append(f'<path class="sp-ink" d="M{_n(left)} {_n(top)}V{_n(bottom)}H{_n(right)}"/>')
     return _frame(chart, severities, defs, body, scheme)
 
@@ -478,7 +494,8 @@ def _draw_trend(chart: Chart, scheme: Scheme) -> bytes:
         body.append(f'<path class="sp-grid" d="M{_n(left)} {_n(y)}H{_n(right)}"/>')
         body.append(_text(left - 6, y + 4, name, "end"))
     body.append(_text((left + right) / 2, HEIGHT - 10,
-                      f"Horizontal line: median (where n >= {MIN_N_MEDIAN}); hollow: quarter to date", "middle"))
+                      _("Horizontal line: median (where n >= %(min_n)d); hollow: quarter to date")
+                      % {"min_n": MIN_N_MEDIAN}, "middle"))
     slot = (right - left) / max(len(quarters), 1)
     label_every = math.ceil(len(quarters) / 36) or 1
     last = len(chart.series) - 1
@@ -493,13 +510,13 @@ def _draw_trend(chart: Chart, scheme: Scheme) -> bytes:
         if line is not None:
             half = min(slot * 0.3, 18.0)
             body.append(f'<path class="sp-ink" stroke-width="2" d="M{_n(cx - half)} {_n(y_of(line[0]))}H{_n(cx + half)}">'
-                        f"<title>{escape(f'{quarters[qi]}: median {_median_text(line)}')}</title></path>")
+                        f"<title>{escape(_('%(group)s: median %(median)s') % {'group': quarters[qi], 'median': _median_text(line)})}</title></path>")
         body.append(f'<path class="sp-ink" d="M{_n(cx)} {_n(bottom)}V{_n(bottom + 4)}"/>')
         if qi % label_every == 0:
             body.append(_text(cx + 3, bottom + 14, quarters[qi], "end",
                               f' transform="rotate(-45 {_n(cx + 3)} {_n(bottom + 14)})"'))
     if not values:
-        body.append(_text((left + right) / 2, (top + bottom) / 2, "No incidents with this measure yet", "middle"))
+        body.append(_text((left + right) / 2, (top + bottom) / 2, _("No incidents with this measure yet"), "middle"))
     body.append(f'<path class="sp-ink" d="M{_n(left)} {_n(top)}V{_n(bottom)}H{_n(right)}"/>')
     return _frame(chart, [], [], body, scheme)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from generator.i18n import _
 from generator.model import Incident, Maintenance, Postmortem
 from generator.site import urls
 from generator.site.feedxml import FeedGenerator
@@ -63,7 +64,8 @@ def _maintenance_order(ctx: SiteContext, m: Maintenance) -> tuple[datetime, date
 def incident_entry(ctx: SiteContext, inc: Incident) -> FeedEntry:
     content = _entry_html(ctx, "feeds/incident.html", incident_entry_view(ctx, inc))
     latest = inc.updates[-1] if inc.updates else None
-    summary = f"{status_label(inc.status)}: {latest.message}" if latest else status_label(inc.status)
+    summary = (_("%(status)s: %(message)s") % {"status": status_label(inc.status), "message": latest.message}
+               if latest else status_label(inc.status))
     updated, published, entry_id = _incident_order(ctx, inc)
     return FeedEntry(
         id=entry_id,
@@ -80,13 +82,15 @@ def incident_entry(ctx: SiteContext, inc: Incident) -> FeedEntry:
 def maintenance_entry(ctx: SiteContext, m: Maintenance) -> FeedEntry:
     content = _entry_html(ctx, "feeds/maintenance.html", maintenance_entry_view(ctx, m))
     last, first, entry_id = _maintenance_order(ctx, m)
-    when = f"{ctx.display_time(m.scheduled_start)} to {ctx.display_time(m.scheduled_end)}"
-    summary = f"Cancelled: {when}" if m.cancelled else (
-        f"{status_label(m.updates[-1].status)}: {m.updates[-1].message}" if m.updates else f"Scheduled: {when}"
+    when = _("%(start)s to %(end)s") % {"start": ctx.display_time(m.scheduled_start),
+                                        "end": ctx.display_time(m.scheduled_end)}
+    summary = _("Cancelled: %(when)s") % {"when": when} if m.cancelled else (
+        _("%(status)s: %(message)s") % {"status": status_label(m.updates[-1].status), "message": m.updates[-1].message}
+        if m.updates else _("Scheduled: %(when)s") % {"when": when}
     )
     return FeedEntry(
         id=entry_id,
-        title=f"Cancelled: {m.title}" if m.cancelled else m.title,
+        title=_("Cancelled: %(title)s") % {"title": m.title} if m.cancelled else m.title,
         link=urls.absolute(ctx, urls.maintenance_url(m.id)),
         published=first,
         updated=last,
@@ -216,7 +220,7 @@ def _generator(ctx: SiteContext, spec: FeedSpec, self_path: str) -> FeedGenerato
     fg.title(xml_safe(spec.title))
     fg.subtitle(xml_safe(spec.subtitle))
     fg.author({"name": xml_safe(site.name)})
-    fg.language("en")
+    fg.language(ctx.model.config.site.language)  # RSS <language>, Atom xml:lang: the site's BCP 47 tag
     fg.generator(GENERATOR)
     fg.link(href=urls.absolute(ctx, self_path), rel="self")
     # RSS <link> is whichever link() came last: the HTML page.
@@ -253,7 +257,7 @@ def _render(ctx: SiteContext, spec: FeedSpec) -> dict[str, bytes]:
 
 def _describe(ctx: SiteContext, what: str) -> str:
     desc = ctx.model.config.site.description.strip()
-    return f"{what}. {desc}" if desc else f"{what}."
+    return _("%(what)s. %(description)s") % {"what": what, "description": desc} if desc else _("%(what)s.") % {"what": what}
 
 
 def feed_specs(ctx: SiteContext) -> list[FeedSpec]:
@@ -263,13 +267,16 @@ def feed_specs(ctx: SiteContext) -> list[FeedSpec]:
     entries = _Entries(ctx)
     specs = [
         FeedSpec(urls.feed_path("incidents", "rss"), urls.feed_path("incidents", "atom"),
-                 f"{name}: incidents", _describe(ctx, f"Incidents on {name}, each with all its updates"),
+                 _("%(site)s: incidents") % {"site": name},
+                 _describe(ctx, _("Incidents on %(site)s, each with all its updates") % {"site": name}),
                  urls.absolute(ctx, urls.history_url()), entries.newest(model.incidents, ())),
         FeedSpec(urls.feed_path("maintenance", "rss"), urls.feed_path("maintenance", "atom"),
-                 f"{name}: maintenance", _describe(ctx, f"Scheduled maintenance on {name}"),
+                 _("%(site)s: maintenance") % {"site": name},
+                 _describe(ctx, _("Scheduled maintenance on %(site)s") % {"site": name}),
                  urls.absolute(ctx, urls.maintenance_index_url()), entries.newest((), model.maintenance)),
         FeedSpec(urls.feed_path("postmortems", "rss"), urls.feed_path("postmortems", "atom"),
-                 f"{name}: post-mortems", _describe(ctx, f"Post-mortems published by {name}"),
+                 _("%(site)s: post-mortems") % {"site": name},
+                 _describe(ctx, _("Post-mortems published by %(site)s") % {"site": name}),
                  urls.absolute(ctx, urls.postmortems_index_url()),
                  _order(postmortem_entry(ctx, pm) for pm in ctx.visible_postmortems())),
     ]
@@ -278,7 +285,8 @@ def feed_specs(ctx: SiteContext) -> list[FeedSpec]:
                                 (m for m in model.maintenance if svc.id in m.services))
         specs.append(FeedSpec(
             urls.service_feed_path(svc.id, "rss"), urls.service_feed_path(svc.id, "atom"),
-            f"{name}: {svc.name}", _describe(ctx, f"Incidents and maintenance affecting {svc.name}"),
+            _("%(site)s: %(service)s") % {"site": name, "service": svc.name},
+            _describe(ctx, _("Incidents and maintenance affecting %(service)s") % {"service": svc.name}),
             urls.absolute(ctx, urls.service_url(svc.id)), newest))
     entries.keep()
     return specs

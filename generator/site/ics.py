@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from icalendar import Calendar, Event
 
+from generator.i18n import _
 from generator.model import Maintenance
 from generator.site import urls
+from generator.site.views.shared import impact_word
 from generator.site.visibility import SiteContext, status_label, xml_safe
 
 PRODID = "-//statuspress//maintenance calendar//EN"
@@ -32,13 +34,15 @@ def maintenance_uid(ctx: SiteContext, m: Maintenance) -> str:
 def _description(ctx: SiteContext, m: Maintenance) -> str:
     lines = []
     if m.cancelled:
-        lines.append("This maintenance was cancelled.")
-    affected = ", ".join(f"{ctx.service_name(sid)} ({status_label(word).lower()})" for sid, word in m.services.items())
-    lines.append(f"Affected services: {affected}")
+        lines.append(_("This maintenance was cancelled."))
+    affected = _(", ").join(_("%(service)s (%(impact)s)") % {"service": ctx.service_name(sid), "impact": impact_word(word)}
+                            for sid, word in m.services.items())
+    lines.append(_("Affected services: %(services)s") % {"services": affected})
     if m.updates:
         last = m.updates[-1]
         lines.append("")
-        lines.append(f"Latest update ({status_label(last.status)}, {ctx.display_time(last.at)}):")
+        lines.append(_("Latest update (%(status)s, %(when)s):") % {"status": status_label(last.status),
+                                                                   "when": ctx.display_time(last.at)})
         lines.append(last.message)
     lines.append("")
     lines.append(urls.absolute(ctx, urls.maintenance_url(m.id)))
@@ -74,8 +78,8 @@ def maintenance_calendar(ctx: SiteContext) -> Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", _text(f"{site.name}: maintenance"))
-    cal.add("x-wr-caldesc", _text(f"Scheduled maintenance windows of {site.name}"))
+    cal.add("x-wr-calname", _text(_("%(site)s: maintenance") % {"site": site.name}))
+    cal.add("x-wr-caldesc", _text(_("Scheduled maintenance windows of %(site)s") % {"site": site.name}))
     for m in sorted(ctx.model.maintenance, key=lambda m: (m.scheduled_start, m.id)):
         cal.add_component(maintenance_event(ctx, m))
     return cal

@@ -82,6 +82,7 @@ import hashlib
 import html
 import html.parser
 import io
+import json
 import logging
 import os
 import re
@@ -99,6 +100,8 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup, escape
 
+from generator import i18n
+from generator.i18n import _, material_language
 from generator.site import forked
 from generator.site.contract import Heading, Page
 
@@ -166,6 +169,8 @@ class SiteSettings:
     branding: Branding = Branding()
     # The finished content of 404.html (escaped, sanitised), or "" for Material's own.
     not_found_html: str = ""
+    language: str = "en"  # site.language (BCP 47): <html lang> and Material's interface
+    words: tuple[tuple[str, str], ...] = ()  # the theme's own words in that language (theme_words())
 
     @property
     def theme_dirs(self) -> tuple[Path, ...]:
@@ -174,6 +179,53 @@ class SiteSettings:
         if own.resolve() == bundled.resolve():
             return (bundled,)
         return (own, bundled)
+
+
+def theme_words() -> tuple[tuple[str, str], ...]:
+    """The theme templates' own words (header, footer, banners), in the active language."""
+    return (
+        ("subscribe", _("Subscribe")),
+        ("support", _("Contact support")),
+        ("internal_build", _("Internal build.")),
+        ("internal_note", _("This site shows internal fields and unpublished post-mortems. Do not publish it.")),
+        ("status_as_of", _("status as of")),
+        ("feeds_api_badges", _("Feeds, API and badges")),
+        ("history", _("History")),
+        ("not_found", _("404 - Not found")),
+        ("script", js_words()),
+    )
+
+
+_JS_PLACEHOLDER = re.compile(r"%\(([a-z_]+)\)(02)?[ds]")
+
+
+def js_words() -> str:
+    """The words statuspress.js writes into the page, as JSON; ``{name}`` / ``{name:02}`` placeholders.
+
+    Empty in English: the script's own words are English, so English pages carry nothing more.
+    """
+    if i18n.active().locale.language == "en":
+        return ""
+    def js(message: str) -> str:
+        return _JS_PLACEHOLDER.sub(lambda m: "{" + m.group(1) + (":02" if m.group(2) else "") + "}", message)
+
+    words = {
+        "locale": i18n.active().tag,
+        "days": js(_("%(days)d d %(hours)d h")),
+        "hours": js(_("%(hours)d h %(minutes)02d min")),
+        "minutes": js(_("%(minutes)d min")),
+        "ago": js(_("%(duration)s ago")),
+        "ongoing": js(_("ongoing for %(duration)s")),
+        "zone_local": js(_("Times in your time zone (%(zone)s).")),
+        "zone_local_unknown": _("local"),
+        "zone_site": _("Times in the site's time zone."),
+        "show_site": _("Show the site's time zone"),
+        "show_mine": _("Show my time zone"),
+        "estimate_passed": js(_("(estimate passed, awaiting update)")),
+        "stale": js(_("This page may be out of date: it was built %(duration)s ago, at %(when)s. "
+                      "Reload it for the latest status.")),
+    }
+    return json.dumps(words, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _markup(text: str) -> Markup:
@@ -306,14 +358,14 @@ def _palette(branding: Branding) -> list[dict[str, object]]:
             "scheme": "default",
             "primary": primary,
             "accent": accent,
-            "toggle": {"icon": "material/brightness-7", "name": "Switch to dark mode"},
+            "toggle": {"icon": "material/brightness-7", "name": _("Switch to dark mode")},
         },
         {
             "media": "(prefers-color-scheme: dark)",
             "scheme": "slate",
             "primary": primary,
             "accent": accent,
-            "toggle": {"icon": "material/brightness-4", "name": "Switch to light mode"},
+            "toggle": {"icon": "material/brightness-4", "name": _("Switch to light mode")},
         },
     ]
 
@@ -371,7 +423,9 @@ def _config_options(
     theme: dict[str, object] = {
         "name": "material",
         "custom_dir": str(settings.theme_dirs[0]),
-        "language": "en",
+        # Material's words (search, "Back to top", <html lang>, dir="rtl"...) in the site's language; a
+        # tag Material lacks falls back to its language without region, then to English.
+        "language": material_language(settings.language),
         # No Google Fonts: the page must not call third parties, and must render offline.
         "font": False,
         "palette": _palette(branding),
@@ -410,6 +464,9 @@ def _config_options(
             "sp_support": _markup(branding.support_url),
             "sp_refresh": branding.auto_refresh_seconds,
             "sp_not_found": Markup(settings.not_found_html),  # finished HTML from the page templates
+            "sp_words": {key: _markup(text) for key, text in settings.words},
+            "sp_lang": _markup(settings.language),
+            "sp_dir": "rtl" if i18n.language(settings.language).rtl else "ltr",
         },
         "nav": [{title: path} for title, path in nav],
         # Incident pages are deliberately not in the nav: say nothing about them.

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from generator.i18n import _
 from generator.model import Incident, Postmortem
 from generator.site import urls
 from generator.site.contract import NavEntry, Page
@@ -71,17 +72,17 @@ def src_path(url: str) -> str:
 def nav_entries(ctx: SiteContext) -> list[NavEntry]:
     """The navigation: sections only. Incident pages are reached from lists, never from the nav."""
     entries = [
-        NavEntry("Home", src_path(urls.home_url())),
-        NavEntry("History", src_path(urls.history_url())),
-        NavEntry("Maintenance", src_path(urls.maintenance_index_url())),
-        NavEntry("Post-mortems", src_path(urls.postmortems_index_url())),
-        NavEntry("Services", src_path("services/")),
+        NavEntry(_("Home"), src_path(urls.home_url())),
+        NavEntry(_("History"), src_path(urls.history_url())),
+        NavEntry(_("Maintenance"), src_path(urls.maintenance_index_url())),
+        NavEntry(_("Post-mortems"), src_path(urls.postmortems_index_url())),
+        NavEntry(_("Services"), src_path("services/")),
     ]
     if ctx.kpis_public:
-        entries.append(NavEntry("KPIs", src_path(urls.kpis_url())))
+        entries.append(NavEntry(_("KPIs"), src_path(urls.kpis_url())))
     if ctx.internal:
-        entries.append(NavEntry("Drills", src_path(urls.drills_url())))
-    entries.append(NavEntry("About", src_path("about/")))
+        entries.append(NavEntry(_("Drills"), src_path(urls.drills_url())))
+    entries.append(NavEntry(_("About"), src_path("about/")))
     return entries
 
 

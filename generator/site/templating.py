@@ -41,6 +41,7 @@ from jinja2 import (
     nodes,
 )
 
+from generator import i18n
 from generator.site.contract import Heading
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "templates"
@@ -114,8 +115,9 @@ def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
 class Templates:
     """One compiled environment: bundled templates, and a repository's overrides when it has any."""
 
-    def __init__(self, root: Path | None, overrides: tuple[str, ...]) -> None:
+    def __init__(self, root: Path | None, overrides: tuple[str, ...], lang: i18n.Language | None = None) -> None:
         self.root = root
+        self.language = lang or i18n.active()
         self.overrides = overrides  # relative names found in theme/statuspress/
         bundled = FileSystemLoader(str(BUNDLED_DIR))
         loaders: list[BaseLoader] = [PrefixLoader({BUNDLED_PREFIX: bundled})]
@@ -130,7 +132,12 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             cache_size=-1,
+            extensions=["jinja2.ext.i18n"],
         )
+        # One environment per language: the memoised macros below keep finished, worded HTML.
+        self.env.install_gettext_translations(self.language.translations, newstyle=True)  # type: ignore[attr-defined]
+        self.env.globals["lang"] = self.language.tag
+        self.env.globals["direction"] = self.language.direction
         self._lock = threading.Lock()
         self._compiled: dict[str, Template] = {}
         self._modules: dict[str, object] = {}
@@ -268,7 +275,7 @@ def _partial_macros() -> dict[str, str]:
     global _MACROS
     if _MACROS is None:
         found: dict[str, str] = {}
-        parser = Environment()
+        parser = Environment(extensions=["jinja2.ext.i18n"])
         for name in sorted(bundled_templates()):
             if name.startswith("partials/"):
                 tree = parser.parse((BUNDLED_DIR / name).read_text(encoding="utf-8"))
@@ -278,21 +285,24 @@ def _partial_macros() -> dict[str, str]:
     return _MACROS
 
 
-_CACHE: dict[Path | None, tuple[tuple[tuple[str, int, int], ...], Templates]] = {}
+_CACHE: dict[tuple[Path | None, str, int], tuple[tuple[tuple[str, int, int], ...], Templates]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
 def templates_for(root: Path | None) -> Templates:
-    """The environment for the repository at ``root`` (``None``: bundled templates only), compiled once."""
+    """The environment for the repository at ``root`` (``None``: bundled templates only) in the active
+    language, compiled once."""
     resolved = Path(root).resolve() if root is not None else None
     folder = resolved / OVERRIDE_DIR if resolved is not None else None
     fingerprint = _fingerprint(folder) if folder is not None and folder.is_dir() else ()
+    lang = i18n.active()
+    key = (resolved, lang.tag, id(lang))  # the Language is kept by the value: its id is not reused
     with _CACHE_LOCK:
-        hit = _CACHE.get(resolved)
+        hit = _CACHE.get(key)
         if hit is not None and hit[0] == fingerprint:
             return hit[1]
-        made = Templates(resolved, tuple(name for name, _, _ in fingerprint if name.endswith(".html")))
-        _CACHE[resolved] = (fingerprint, made)
+        made = Templates(resolved, tuple(name for name, _, _ in fingerprint if name.endswith(".html")), lang)
+        _CACHE[key] = (fingerprint, made)
         return made
 
 

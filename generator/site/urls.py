@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 from urllib.parse import quote
 
+from generator.i18n import _
 from generator.site.visibility import SiteContext
 
 FEED_FORMATS = ("rss", "atom")
@@ -130,11 +131,13 @@ def feed_links(ctx: SiteContext, page_service_id: str | None = None) -> list[Fee
         svc = ctx.model.config.service(page_service_id)
         if svc is not None:
             for fmt in FEED_FORMATS:
-                out.append(FeedLink(f"{name}: {svc.name} ({FEED_LABELS[fmt]})",
+                title = _("%(site)s: %(service)s") % {"site": name, "service": svc.name}
+                out.append(FeedLink(f"{title} ({FEED_LABELS[fmt]})",
                                     absolute(ctx, service_feed_path(svc.id, fmt)), FEED_TYPES[fmt]))
-    for kind, label in (("incidents", "incidents"), ("maintenance", "maintenance"),
-                        ("postmortems", "post-mortems")):
+    # The same titles as the feeds themselves (generator/site/feeds.py).
+    for kind, title in (("incidents", _("%(site)s: incidents")), ("maintenance", _("%(site)s: maintenance")),
+                        ("postmortems", _("%(site)s: post-mortems"))):
         for fmt in FEED_FORMATS:
-            out.append(FeedLink(f"{name}: {label} ({FEED_LABELS[fmt]})",
+            out.append(FeedLink(f"{title % {'site': name}} ({FEED_LABELS[fmt]})",
                                 absolute(ctx, feed_path(kind, fmt)), FEED_TYPES[fmt]))
     return out

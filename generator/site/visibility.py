@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from generator import i18n
 from generator.model import Incident, Maintenance, Model, Postmortem
 from generator.words import STATUS_LABELS, status_label  # noqa: F401  (words live in generator.words)
 
@@ -28,7 +29,6 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # Names of the Incident fields that never leave an internal build.
@@ -92,10 +92,8 @@ class SiteContext:
 
     def display_time(self, value: datetime) -> str:
         """``14 Mar 2026, 10:30 CET``: a moment for people, in ``site.timezone``."""
-        local = value.astimezone(self.tz)
-        # Month names from a table, not strftime: %b follows the process locale.
-        month = _MONTHS[local.month - 1]
-        return f"{local.day} {month} {local.year}, {local.hour:02d}:{local.minute:02d} {local.tzname()}"
+        # Month names from a table or CLDR, not strftime: %b follows the process locale.
+        return i18n.format_moment(value.astimezone(self.tz))
 
     def service_name(self, service_id: str) -> str:
         svc = self.model.config.service(service_id)

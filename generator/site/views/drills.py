@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator import i18n
 from generator.compute.drills import DRILL_METRICS, cadence_status, compute_drills
+from generator.i18n import N_, _, ngettext
 from generator.site import urls
 from generator.site.views.kpis import stat_cell
 from generator.site.views.shared import (
@@ -26,9 +28,9 @@ from generator.site.views.shared import (
 from generator.site.visibility import SiteContext
 
 METRIC_LABELS = {
-    "time_to_detect": ("Time to detect", "detected - started"),
-    "time_to_acknowledge": ("Time to acknowledge", "acknowledged - detected"),
-    "time_to_mitigate": ("Time to mitigate", "impact ended - started"),
+    "time_to_detect": (N_("Time to detect"), N_("detected - started")),
+    "time_to_acknowledge": (N_("Time to acknowledge"), N_("acknowledged - detected")),
+    "time_to_mitigate": (N_("Time to mitigate"), N_("impact ended - started")),
 }
 
 
@@ -37,13 +39,15 @@ def cadence_table(ctx: SiteContext, page_url: str) -> Table | None:
     rows = []
     for c in cadence_status(ctx.model, ctx.now):
         last = (Cell(c.last_drill.title, date_text(c.last_drill.started_at.astimezone(ctx.tz).date()))
-                if c.last_drill is not None else Cell("none yet", nodata=True))
-        due = Cell(date_text(c.due.astimezone(ctx.tz).date())) if c.due is not None else Cell("now")
-        state = Cell("Overdue") if c.overdue else Cell("On schedule")
-        rows.append((Cell(c.group), Cell(f"every {c.cadence_days} days"), last, due, state))
+                if c.last_drill is not None else Cell(_("none yet"), nodata=True))
+        due = Cell(date_text(c.due.astimezone(ctx.tz).date())) if c.due is not None else Cell(_("now"))
+        state = Cell(_("Overdue")) if c.overdue else Cell(_("On schedule"))
+        every = ngettext("every %(num)d day", "every %(num)d days", c.cadence_days) % {"num": c.cadence_days}
+        rows.append((Cell(c.group), Cell(every), last, due, state))
     if not rows:
         return None
-    return Table("Drill cadence", ("Service group", "Cadence", "Latest drill", "Next due", "State"), tuple(rows))
+    return Table(_("Drill cadence"), (_("Service group"), _("Cadence"), _("Latest drill"), _("Next due"), _("State")),
+                 tuple(rows))
 
 
 @dataclass(frozen=True)
@@ -58,11 +62,11 @@ def drills_view(facts: Facts) -> DrillsView:
     ctx = facts.ctx
     url = urls.drills_url()
     return DrillsView(
-        page=PageInfo(url, "Drills", labels=("Internal",), feeds=facts.feeds,
-                      description="Incident drills: rehearsals of the incident process, internal only."),
+        page=PageInfo(url, _("Drills"), labels=("Internal",), feeds=facts.feeds,
+                      description=_("Incident drills: rehearsals of the incident process, internal only.")),
         items=tuple(incident_item(facts, url, d) for d in facts.drills),
         cadence=cadence_table(ctx, url),
-        kpis=Link("Drill response times on the KPI page", rel(url, urls.kpis_url() + "#drills")),
+        kpis=Link(_("Drill response times on the KPI page"), rel(url, urls.kpis_url() + "#drills")),
     )
 
 
@@ -83,18 +87,19 @@ def drill_kpis(facts: Facts, kpis: dict) -> DrillKpis:
     url = urls.kpis_url()
     real = kpis["overall"]
     d = kpis.get("drills") or compute_drills(ctx.model, ctx.now)
-    quarters = Table("Drills per quarter", ("Quarter", "Drills"),
-                     tuple((Cell(q), Cell(str(n))) for q, n in d["quarter"].items()),
-                     empty="" if d["quarter"] else "No drills recorded yet.")
+    quarters = Table(_("Drills per quarter"), (_("Quarter"), _("Drills")),
+                     tuple((Cell(q), Cell(i18n.format_number(n))) for q, n in d["quarter"].items()),
+                     empty="" if d["quarter"] else _("No drills recorded yet."))
     rows = []
     for metric in DRILL_METRICS:
         label, how = METRIC_LABELS[metric]
-        rows.append((Cell(label, how, below=True), stat_cell(d[metric]), stat_cell(real.get(metric, {"n": 0}))))
+        rows.append((Cell(_(label), _(how), below=True), stat_cell(d[metric]), stat_cell(real.get(metric, {"n": 0}))))
     return DrillKpis(
         volume=int(d["volume"]),
         per_quarter=quarters,
-        response=Table("Drills beside real incidents", ("Measure", "Median in drills", "Median in real incidents"),
+        response=Table(_("Drills beside real incidents"), (_("Measure"), _("Median in drills"),
+                                                           _("Median in real incidents")),
                        tuple(rows), "sp-table--kpi"),
         cadence=cadence_table(ctx, url),
-        page=Link("All drills", rel(url, urls.drills_url())),
+        page=Link(_("All drills"), rel(url, urls.drills_url())),
     )

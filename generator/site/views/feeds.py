@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from generator.i18n import _
 from generator.model import Incident, Maintenance, Postmortem
 from generator.site import urls
 from generator.site.markdown import render_short_markdown
@@ -36,13 +37,13 @@ def incident_entry_view(ctx: SiteContext, inc: Incident) -> IncidentEntry:
     internal = None
     if fields is not None:
         internal = InternalNote(
-            commander=str(fields["commander"] or "not set"),
-            novel="yes" if fields["novel"] else "no",
-            error_messages="; ".join(str(e) for e in fields["error_messages"]) or "none",  # type: ignore[attr-defined]
+            commander=str(fields["commander"] or _("not set")),
+            novel=_("yes") if fields["novel"] else _("no"),
+            error_messages=_("; ").join(str(e) for e in fields["error_messages"]) or _("none"),  # type: ignore[attr-defined]
         )
     return IncidentEntry(
         severity=ctx.severity_text(inc.max_severity) if ctx.show_severity else "",
-        affected=", ".join(ctx.service_name(sid) for sid in inc.affected_service_ids()),
+        affected=_(", ").join(ctx.service_name(sid) for sid in inc.affected_service_ids()),
         started=time_of(ctx, inc.started_at),
         resolved=time_of(ctx, inc.resolved_at) if inc.resolved_at is not None else None,
         status_text=status_label(inc.status),
@@ -66,7 +67,8 @@ def maintenance_entry_view(ctx: SiteContext, m: Maintenance) -> MaintenanceEntry
         cancelled=m.cancelled,
         scheduled_start=time_of(ctx, m.scheduled_start),
         scheduled_end=time_of(ctx, m.planned_end),
-        affected=", ".join(f"{ctx.service_name(sid)} ({status_label(word)})" for sid, word in m.services.items()),
+        affected=_(", ").join(_("%(service)s (%(impact)s)") % {"service": ctx.service_name(sid), "impact": status_label(word)}
+                              for sid, word in m.services.items()),
         updates=timeline(ctx, m.updates, show_eta=False),
     )
 

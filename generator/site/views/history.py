@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from generator import i18n
 from generator.compute.localtime import local_date
+from generator.i18n import _
 from generator.site import urls
 from generator.site.views.shared import (
-    MONTH_NAMES,
     Banner,
     Facts,
     ListItem,
@@ -62,11 +63,11 @@ def _pagination(url: str, n: int, total: int) -> tuple[PageLink, ...]:
         return ()
     links = []
     if n > 1:
-        links.append(PageLink("Newer", rel(url, history_page_url(n - 1)), "prev"))
+        links.append(PageLink(_("Newer"), rel(url, history_page_url(n - 1)), "prev"))
     for i in range(1, total + 1):
-        links.append(PageLink(str(i)) if i == n else PageLink(str(i), rel(url, history_page_url(i))))
+        links.append(PageLink(i18n.format_number(i)) if i == n else PageLink(i18n.format_number(i), rel(url, history_page_url(i))))
     if n < total:
-        links.append(PageLink("Older", rel(url, history_page_url(n + 1)), "next"))
+        links.append(PageLink(_("Older"), rel(url, history_page_url(n + 1)), "next"))
     return tuple(links)
 
 
@@ -101,19 +102,19 @@ def history_views(facts: Facts) -> list[HistoryView]:
         month_views = []
         for year, month in chunk:
             rows = []
-            for _, item_id, kind in sorted(items.get((year, month), []), reverse=True):
+            for _at, item_id, kind in sorted(items.get((year, month), []), reverse=True):
                 if kind == "i":
                     found = facts.by_id.get(item_id) or drill_by_id.get(item_id)
                     if found is not None:
                         rows.append(incident_item(facts, url, found))
                 else:
                     rows.append(maintenance_item(ctx, url, maint_by_id[item_id]))
-            month_views.append(Month(f"{year:04d}-{month:02d}", f"{MONTH_NAMES[month - 1]} {year}", tuple(rows)))
-        title = "Incident history" if n == 1 else f"Incident history, page {n}"
+            month_views.append(Month(f"{year:04d}-{month:02d}", i18n.format_month(year, month), tuple(rows)))
+        title = _("Incident history") if n == 1 else _("Incident history, page %(num)d") % {"num": n}
         views.append(HistoryView(
             page=PageInfo(url, title, search=False, feeds=facts.feeds, layout="status"),
             banner=banner_of(facts),
-            span=f"{MONTH_NAMES[first[1] - 1]} {first[0]} to {MONTH_NAMES[last[1] - 1]} {last[0]}",
+            span=_("%(start)s to %(end)s") % {"start": i18n.format_month(*first), "end": i18n.format_month(*last)},
             timezone=tz,
             months=tuple(month_views),
             pagination=_pagination(url, n, len(chunks)),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from generator import i18n
 from generator.compute.localtime import local_date
 from generator.compute.status import is_open_at
+from generator.i18n import _
 from generator.site import urls
 from generator.site.views.shared import (
-    LEGEND,
-    WEEKDAYS,
     Banner,
     Bars,
     Facts,
@@ -23,10 +23,10 @@ from generator.site.views.shared import (
     Status,
     banner_of,
     bars,
-    date_text,
     days_spanned,
     incident_card,
     incident_item,
+    legend,
     maintenance_card,
     maintenance_item,
     rel,
@@ -104,16 +104,16 @@ def home_view(facts: Facts) -> HomeView:
     recent = []
     for offset in range(RECENT_DAYS):
         day = today - timedelta(days=offset)
-        recent.append(RecentDay(f"{WEEKDAYS[day.weekday()]}, {date_text(day)}", tuple(by_day.get(day, ()))))
+        recent.append(RecentDay(i18n.format_weekday_day(day), tuple(by_day.get(day, ()))))
     return HomeView(
-        page=PageInfo(url, "Current status", search=False, feeds=facts.feeds, layout="status",
-                      description=config.site.description or f"Current status of {config.site.name}"),
+        page=PageInfo(url, _("Current status"), search=False, feeds=facts.feeds, layout="status",
+                      description=config.site.description or _("Current status of %(site)s") % {"site": config.site.name}),
         banner=banner_of(facts),
         active=tuple(incident_card(facts, url, i) for i in facts.incidents if is_open_at(i, ctx.now)),
         maintenance_running=tuple(maintenance_card(ctx, url, m) for m in running),
         maintenance_upcoming=tuple(maintenance_card(ctx, url, m) for m in upcoming),
         groups=tuple(groups),
-        legend=LEGEND,
+        legend=legend(),
         recent=tuple(recent),
-        history=Link("Incident history", rel(url, urls.history_url())),
+        history=Link(_("Incident history"), rel(url, urls.history_url())),
     )

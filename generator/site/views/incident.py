@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from generator.compute.stale import standing_eta
 from generator.compute.status import is_open_at
+from generator.i18n import _
 from generator.model import Incident, Source
 from generator.site import urls
 from generator.site.markdown import render_markdown
@@ -86,8 +87,15 @@ def source_link(source: Source | None) -> Link | None:
     """``Originally published on Statuspage``: the imported item's original page, when it has one."""
     if source is None or not source.url:
         return None
-    name = {"statuspage": "Statuspage", "cstate": "cState"}.get(source.system, "the original status page")
-    return Link(f"Originally published on {name}", source.url)
+    name = {"statuspage": "Statuspage", "cstate": "cState"}.get(source.system)
+    if name is None:
+        return Link(_("Originally published on the original status page"), source.url)
+    return Link(_("Originally published on %(system)s") % {"system": name}, source.url)
+
+
+def _first_upper(text: str) -> str:
+    """``ongoing for 2 h`` -> ``Ongoing for 2 h`` (``str.capitalize`` would lower-case the rest)."""
+    return text[:1].upper() + text[1:]
 
 
 def incident_view(facts: Facts, inc: Incident) -> IncidentView:
@@ -99,22 +107,25 @@ def incident_view(facts: Facts, inc: Incident) -> IncidentView:
     internal = None
     if fields is not None:
         internal = InternalDetails(
-            commander=str(fields["commander"] or "not set"),
-            novel="yes" if fields["novel"] else "no",
+            commander=str(fields["commander"] or _("not set")),
+            novel=_("yes") if fields["novel"] else _("no"),
             error_messages=tuple(str(e) for e in (fields["error_messages"] or ())),  # type: ignore[attr-defined]
         )
     services = [sid for sid in inc.affected_service_ids() if ctx.model.config.service(sid) is not None]
     feeds = tuple(feed_links(ctx, services[0])) if len(services) == 1 else facts.feeds
     summary = inc.updates[-1].message if inc.updates else inc.title
     return IncidentView(
-        page=PageInfo(url, f"Drill: {inc.title}" if inc.drill else inc.title, feeds=feeds, layout="status",
-                      description=f"{'Drill. ' if inc.drill else ''}{status_label(inc.status)}: {summary}"[:300],
+        page=PageInfo(url, _("Drill: %(title)s") % {"title": inc.title} if inc.drill else inc.title, feeds=feeds,
+                      layout="status",
+                      description=((_("Drill.") + " " if inc.drill else "")
+                                   + _("%(status)s: %(summary)s") % {"status": status_label(inc.status),
+                                                                       "summary": summary})[:300],
                       labels=("Drill",) if inc.drill else ()),
         banner=banner_of(facts),
         title=inc.title,
         status_text=status_label(inc.status) if open_now else status_label("resolved"),
         severity=ctx.severity_text(inc.max_severity) if ctx.show_severity else "",
-        severity_note=(f"(highest reached; declared as {inc.severity})"
+        severity_note=(_("(highest reached; declared as %(severity)s)") % {"severity": inc.severity}
                        if inc.max_severity != inc.severity and ctx.show_severity else ""),
         started=time_of(ctx, inc.started_at),
         detected=time_of(ctx, inc.detected_at) if inc.detected_at is not None else None,
@@ -122,7 +133,7 @@ def incident_view(facts: Facts, inc: Incident) -> IncidentView:
         acknowledged_unknown="acknowledged_at" in inc.unknown_times,
         mitigated=time_of(ctx, inc.mitigated_at) if inc.mitigated_at is not None else None,
         resolved=time_of(ctx, inc.resolved_at) if inc.resolved_at is not None and not open_now else None,
-        duration=incident_duration(ctx, inc).capitalize(),
+        duration=_first_upper(incident_duration(ctx, inc)),
         detected_by=detection_label(inc.detection or ""),
         category=category_label(inc.category or ""),
         postmortems=tuple(PostmortemLink(Link(pm.title, rel(url, urls.postmortem_url(pm.id))), postmortem_marks(pm))
@@ -131,7 +142,7 @@ def incident_view(facts: Facts, inc: Incident) -> IncidentView:
         affected=tuple(
             AffectedRow(service_link(ctx, url, sid), status_of(worst),
                         status_of(now_impact) if now_impact else (None if open_now else status_of("operational")),
-                        "" if now_impact or not open_now else RECOVERED)
+                        "" if now_impact or not open_now else _(RECOVERED))
             for sid, worst, now_impact in facts.services_of(inc)),
         timezone=ctx.model.config.site.timezone,
         updates=timeline(ctx, inc.updates, show_eta=open_now, standing=standing_eta(inc, ctx.now)),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from generator import i18n
 from generator.compute.display import (
     format_interval,
     format_mean,
@@ -16,6 +18,8 @@ from generator.compute.display import (
 )
 from generator.compute.kpis import compute_kpis
 from generator.compute.localtime import quarter_key
+from generator.compute.stats import TEST_NAME
+from generator.i18n import N_, _, ngettext, pgettext
 from generator.site import urls
 from generator.site.charts import Chart, chart_specs, dark_path, quarter_label
 from generator.site.views.shared import Cell, Facts, PageInfo, Table, Time, rel, time_of
@@ -25,18 +29,53 @@ from generator.words import category_label
 if TYPE_CHECKING:
     from generator.site.views.drills import DrillKpis
 
+# (metric, label, how it is measured): English, marked; shown through ``_()``.
 METRICS = (
-    ("time_to_detect", "Time to detect", "detected - started"),
-    ("time_to_acknowledge", "Time to acknowledge", "acknowledged - detected"),
-    ("time_to_mitigate", "Time to mitigate", "impact ended - started"),
-    ("time_to_resolve", "Time to resolve", "resolved - detected"),
+    ("time_to_detect", N_("Time to detect"), N_("detected - started")),
+    ("time_to_acknowledge", N_("Time to acknowledge"), N_("acknowledged - detected")),
+    ("time_to_mitigate", N_("Time to mitigate"), N_("impact ended - started")),
+    ("time_to_resolve", N_("Time to resolve"), N_("resolved - detected")),
 )
+# A tile's heading, whole: a language words "median" its own way (and German keeps its nouns capitalised).
+MEDIAN_HEADINGS = {
+    "Time to detect": N_("Median time to detect"),
+    "Time to acknowledge": N_("Median time to acknowledge"),
+    "Time to mitigate": N_("Median time to mitigate"),
+    "Time to resolve": N_("Median time to resolve"),
+}
+# (group, heading, column head, "by ..." inside a sentence, "... " as the thing counted).
 GROUPS = (
-    ("severity", "By severity", "Severity"),
-    ("service", "By service", "Service"),
-    ("category", "By category", "Category"),
-    ("quarter", "By quarter", "Quarter"),
+    ("severity", N_("By severity"), N_("Severity"), lambda: pgettext("kpi group", "by severity"),
+     lambda: pgettext("kpi group item", "severity")),
+    ("service", N_("By service"), N_("Service"), lambda: pgettext("kpi group", "by service"),
+     lambda: pgettext("kpi group item", "service")),
+    ("category", N_("By category"), N_("Category"), lambda: pgettext("kpi group", "by category"),
+     lambda: pgettext("kpi group item", "category")),
+    ("quarter", N_("By quarter"), N_("Quarter"), lambda: pgettext("kpi group", "by quarter"),
+     lambda: pgettext("kpi group item", "quarter")),
 )
+
+
+KEYS = tuple(metric for metric, _label, _how in METRICS)
+# Words the computation hands over (generator/compute/kpis.py), said in the reader's language.
+CHANGE_TESTS = {TEST_NAME: N_("Mann-Whitney U, two-sided, normal approximation with tie correction"),
+                "rank test": N_("rank test")}
+VERDICTS = {"better": N_("better"), "worse": N_("worse"), "no detectable change": N_("no detectable change"),
+            "not enough data": N_("not enough data")}
+
+
+def num(value: object) -> str:
+    """A count, in the language's digits."""
+    return i18n.format_number(int(value))  # type: ignore[call-overload]
+
+
+def target_text(target: object) -> str:
+    return str(target) if target else _("none")
+
+
+def _places(value: float) -> int:
+    exponent = Decimal(format(value, "g")).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def sample_text(stat: dict) -> str:
@@ -44,7 +83,7 @@ def sample_text(stat: dict) -> str:
     n = int(stat.get("n", 0))
     censored = int(stat.get("censored", 0))
     if censored:
-        return f"n={n}, {censored} still open: Kaplan-Meier"
+        return _("n=%(n)d, %(open)d still open: Kaplan-Meier") % {"n": n, "open": censored}
     return f"n={n}"
 
 
@@ -54,12 +93,12 @@ def stat_cell(stat: dict, which: str = "median") -> Cell:
     if not is_shown(stat, which):
         return Cell(text, nodata=True)
     interval = format_interval(stat, "ci95" if which == "median" else "p90_ci95")
-    return Cell(text, f"({sample_text(stat)}; 95% interval {interval})")
+    return Cell(text, _("(%(sample)s; 95%% interval %(interval)s)") % {"sample": sample_text(stat), "interval": interval})
 
 
 def mean_cell(stat: dict) -> Cell:
     if not stat.get("n"):
-        return Cell("no data (n=0)", nodata=True)
+        return Cell(_("no data (n=0)"), nodata=True)
     return Cell(format_mean(stat), f"({sample_text(stat)})")
 
 
@@ -81,16 +120,28 @@ class Tile:
     note: str  # "median of 33 incidents; 95% interval 1 h 29 min to 2 h 10 min" | "n=3, a median needs 10"
     nodata: bool = False
 
+    @property
+    def heading(self) -> str:
+        """``Median time to resolve``: one message, so a language can word it (and capitalise nouns) its own way."""
+        return _(MEDIAN_HEADINGS.get(self.label, self.label))
+
 
 def tile(label: str, stat: dict, min_n: int) -> Tile:
     n = int(stat.get("n", 0))
     if not is_shown(stat, "median"):
-        return Tile(label, "not enough data", f"n={n}; a median needs {min_n}", nodata=True)
+        return Tile(label, _("not enough data"), _("n=%(n)d; a median needs %(min_n)d") % {"n": n, "min_n": min_n},
+                    nodata=True)
     value = format_seconds(stat["median"])
     censored = int(stat.get("censored", 0))
-    opened = f" ({censored} still open: Kaplan-Meier)" if censored else ""
-    return Tile(label, f"at least {value}" if is_lower_bound(stat, "median") else value,
-                f"median of {n} incidents{opened}; 95% interval {format_interval(stat, 'ci95')}")
+    interval = format_interval(stat, "ci95")
+    if censored:
+        note = ngettext("median of %(n)d incident (%(open)d still open: Kaplan-Meier); 95%% interval %(interval)s",
+                        "median of %(n)d incidents (%(open)d still open: Kaplan-Meier); 95%% interval %(interval)s",
+                        n) % {"n": n, "open": censored, "interval": interval}
+    else:
+        note = ngettext("median of %(n)d incident; 95%% interval %(interval)s",
+                        "median of %(n)d incidents; 95%% interval %(interval)s", n) % {"n": n, "interval": interval}
+    return Tile(label, _("at least %(value)s") % {"value": value} if is_lower_bound(stat, "median") else value, note)
 
 
 def collapsed(table: Table, sentence: str) -> Table:
@@ -150,13 +201,13 @@ def _group_key_label(ctx: SiteContext, group: str, key: str) -> str:
 
 def _figures(k: dict) -> list[dict]:
     """Every duration figure of the KPI document: overall and each group's."""
-    figs = [k["overall"]] + [fig for group, _, _ in GROUPS for fig in k.get(group, {}).values()]
-    return [fig[metric] for fig in figs for metric, _, _ in METRICS]
+    figs = [k["overall"]] + [fig for group, *_words in GROUPS for fig in k.get(group, {}).values()]
+    return [fig[metric] for fig in figs for metric in KEYS]
 
 
 def _open_counted(k: dict) -> int:
     """How many incidents are still open when some figure counts them as censored (else 0)."""
-    if any(int(k["overall"][metric].get("censored", 0)) for metric, _, _ in METRICS):
+    if any(int(k["overall"][metric].get("censored", 0)) for metric in KEYS):
         return int(k["overall"]["open"])
     return 0
 
@@ -173,7 +224,7 @@ def _any_at_least(k: dict) -> bool:
 
 def chart_view(chart: Chart, page_url: str) -> ChartView:
     return ChartView(chart.title, rel(page_url, chart.path), rel(page_url, dark_path(chart.path)), chart.alt, Table(
-        f"Data for: {chart.title}", tuple(chart.columns), tuple(tuple(Cell(c) for c in row) for row in chart.rows)))
+        _("Data for: %(title)s") % {"title": chart.title}, tuple(chart.columns), tuple(tuple(Cell(c) for c in row) for row in chart.rows)))
 
 
 def kpis_view(facts: Facts) -> KpisView:
@@ -182,99 +233,109 @@ def kpis_view(facts: Facts) -> KpisView:
     k = compute_kpis(ctx.model, ctx.now)
     internal_only = ctx.model.config.publish_kpis != "public"
     method = k.get("method", {})
-    names = tuple(label for _, label, _ in METRICS)
+    metrics = tuple((metric, _(label), _(how)) for metric, label, how in METRICS)
+    names = tuple(label for _metric, label, _how in metrics)
 
-    unknown = {metric: int(k["overall"][metric].get("unknown", 0)) for metric, _, _ in METRICS}
+    unknown = {metric: int(k["overall"][metric].get("unknown", 0)) for metric in KEYS}
     if any(unknown.values()):
         # Imported history: incidents whose time is declared unknown are left out, and counted here.
-        overall = Table("Overall KPIs", ("Measure", "Median", "90th percentile", "Left out: time unknown"), tuple(
+        overall = Table(_("Overall KPIs"), (_("Measure"), _("Median"), _("90th percentile"),
+                                            _("Left out: time unknown")), tuple(
             (Cell(label, how, below=True), stat_cell(k["overall"][metric]), stat_cell(k["overall"][metric], "p90"),
-             Cell(f"unknown: {unknown.get(metric, 0)}"))
-            for metric, label, how in METRICS))
+             Cell(_("unknown: %(num)d") % {"num": unknown.get(metric, 0)}))
+            for metric, label, how in metrics))
     else:
-        overall = Table("Overall KPIs", ("Measure", "Median", "90th percentile"), tuple(
+        overall = Table(_("Overall KPIs"), (_("Measure"), _("Median"), _("90th percentile")), tuple(
             (Cell(label, how, below=True), stat_cell(k["overall"][metric]), stat_cell(k["overall"][metric], "p90"))
-            for metric, label, how in METRICS))
-    overall_means = Table("Overall means", ("Measure", "Mean"), tuple(
-        (Cell(label), mean_cell(k["overall"][metric])) for metric, label, _ in METRICS))
+            for metric, label, how in metrics))
+    overall_means = Table(_("Overall means"), (_("Measure"), _("Mean")), tuple(
+        (Cell(label), mean_cell(k["overall"][metric])) for metric, label, _how in metrics))
 
     groups = []
-    for group, title, head in GROUPS:
+    for group, title_en, head_en, by_words, item_word in GROUPS:
+        title, head, by, what = _(title_en), _(head_en), by_words(), item_word()
         figures = k.get(group, {})
         if not figures:
             continue
         med, p90, mean = [], [], []
         for key, fig in figures.items():
             name = Cell(_group_key_label(ctx, group, key))
-            med.append((name, Cell(str(fig["volume"])), *(stat_cell(fig[m]) for m, _, _ in METRICS)))
-            p90.append((name, *(stat_cell(fig[m], "p90") for m, _, _ in METRICS)))
-            mean.append((name, *(mean_cell(fig[m]) for m, _, _ in METRICS)))
-        lower = title.lower()
-        few = (f"Not enough data {lower} yet: no {head.lower()} has the "
-               f"{int(method.get('median_min_n', 10))} incidents a median needs")
+            med.append((name, Cell(i18n.format_number(fig["volume"])), *(stat_cell(fig[m]) for m in KEYS)))
+            p90.append((name, *(stat_cell(fig[m], "p90") for m in KEYS)))
+            mean.append((name, *(mean_cell(fig[m]) for m in KEYS)))
+        words = {"by": by, "what": what}
+        counts = _(", ").join(f"{row[0].text} {row[1].text}" for row in med)
         groups.append(GroupView(
             anchor=f"by-{group}", title=title,
-            medians=collapsed(Table(f"Medians {lower}", (head, "Incidents", *names), tuple(med), "sp-table--kpi"),
-                              f"{few} (incidents per {head.lower()}: "
-                              + ", ".join(f"{row[0].text} {row[1].text}" for row in med) + ")."),
-            p90s=collapsed(Table(f"90th percentiles {lower}", (head, *names), tuple(p90), "sp-table--kpi"),
-                           f"Not enough data {lower} yet: a 90th percentile needs "
-                           f"{int(method.get('p90_min_n', 30))} incidents."),
-            p90s_summary=f"90th percentiles {lower}",
-            means=Table(f"Means {lower}", (head, *names), tuple(mean), "sp-table--kpi"),
-            means_summary=f"Means {lower} (outlier-sensitive)",
+            medians=collapsed(Table(_("Medians %(by)s") % words, (head, _("Incidents"), *names), tuple(med),
+                                    "sp-table--kpi"),
+                              _("Not enough data %(by)s yet: no %(what)s has the %(min_n)d incidents a median needs "
+                                "(incidents per %(what)s: %(counts)s).")
+                              % {**words, "min_n": int(method.get("median_min_n", 10)), "counts": counts}),
+            p90s=collapsed(Table(_("90th percentiles %(by)s") % words, (head, *names), tuple(p90), "sp-table--kpi"),
+                           _("Not enough data %(by)s yet: a 90th percentile needs %(min_n)d incidents.")
+                           % {**words, "min_n": int(method.get("p90_min_n", 30))}),
+            p90s_summary=_("90th percentiles %(by)s") % words,
+            means=Table(_("Means %(by)s") % words, (head, *names), tuple(mean), "sp-table--kpi"),
+            means_summary=_("Means %(by)s (outlier-sensitive)") % words,
         ))
 
     changes = k.get("changes", [])
     change_table = None
     change_note = ""
     if changes:
-        change_note = (
-            f"A change is called better or worse only when the {method.get('change_test', 'rank test')} "
-            f"finds it at the {format(float(method.get('alpha', 0.05)) * 100, 'g')}% level; otherwise it is "
-            "noise as far as the data can tell.")
-        by_metric = {m: label for m, label, _ in METRICS}
+        change_note = _(
+            "A change is called better or worse only when the %(test)s finds it at the %(level)s level; "
+            "otherwise it is noise as far as the data can tell.") % {
+            "test": _(CHANGE_TESTS.get(str(method.get("change_test", "rank test")), str(method.get("change_test")))),
+            "level": i18n.format_percent_value(Decimal(format(float(method.get("alpha", 0.05)) * 100, "g")),
+                                               _places(float(method.get("alpha", 0.05)) * 100))}
+        by_metric = {m: label for m, label, _how in metrics}
         rows = []
         def change_median(c: dict, side: str) -> str:
             value = c.get(f"median_{side}")
             if value is None:
                 return f"n={c[f'n_{side}']}"
-            return ("at least " if c.get(f"lower_bound_{side}") else "") + format_seconds(value)
+            if c.get(f"lower_bound_{side}"):
+                return _("at least %(value)s") % {"value": format_seconds(value)}
+            return format_seconds(value)
 
         for c in changes:
             med_from, med_to = change_median(c, "from"), change_median(c, "to")
-            verdict = Cell(c["verdict"], f"(p={c['p_value']:.3f})" if c.get("p_value") is not None else "")
-            rows.append((Cell(f"{c['from']} to {c['to']}"), Cell(by_metric.get(c["metric"], c["metric"])),
-                         Cell(med_from), Cell(med_to), verdict))
-        change_table = Table("Quarter on quarter", ("Quarters", "Measure", "Median before", "Median after", "Verdict"),
-                             tuple(rows))
+            verdict = Cell(_(VERDICTS.get(c["verdict"], c["verdict"])),
+                           f"(p={i18n.format_number(c['p_value'], 3)})" if c.get("p_value") is not None else "")
+            rows.append((Cell(_("%(start)s to %(end)s") % {"start": c["from"], "end": c["to"]}),
+                         Cell(by_metric.get(c["metric"], c["metric"])), Cell(med_from), Cell(med_to), verdict))
+        change_table = Table(_("Quarter on quarter"), (_("Quarters"), _("Measure"), _("Median before"),
+                                                       _("Median after"), _("Verdict")), tuple(rows))
 
     response = k.get("response_targets", {})
     if any(r.get("unknown") for r in response.values()):
-        targets = Table("Response targets", ("Severity", "Target (acknowledge)", "Met", "Missed", "Pending",
-                                             "Unknown", "Share met"), tuple(
-            (Cell(ctx.severity_text(sev)), Cell(r["target"] or "none"), Cell(str(r["met"])), Cell(str(r["missed"])),
-             Cell(str(r["pending"])), Cell(str(r["unknown"])), Cell(format_share(r["share_met"]), f"(n={int(r['n'])})"))
+        targets = Table(_("Response targets"), (_("Severity"), _("Target (acknowledge)"), _("Met"), _("Missed"),
+                                                _("Pending"), _("Unknown"), _("Share met")), tuple(
+            (Cell(ctx.severity_text(sev)), Cell(target_text(r["target"])), Cell(num(r["met"])), Cell(num(r["missed"])),
+             Cell(num(r["pending"])), Cell(num(r["unknown"])), Cell(format_share(r["share_met"]), f"(n={int(r['n'])})"))
             for sev, r in response.items()))
     else:
-        targets = Table("Response targets", ("Severity", "Target (acknowledge)", "Met", "Missed", "Pending",
-                                             "Share met"), tuple(
-            (Cell(ctx.severity_text(sev)), Cell(r["target"] or "none"), Cell(str(r["met"])), Cell(str(r["missed"])),
-             Cell(str(r["pending"])), Cell(format_share(r["share_met"]), f"(n={int(r['n'])})"))
+        targets = Table(_("Response targets"), (_("Severity"), _("Target (acknowledge)"), _("Met"), _("Missed"),
+                                                _("Pending"), _("Share met")), tuple(
+            (Cell(ctx.severity_text(sev)), Cell(target_text(r["target"])), Cell(num(r["met"])), Cell(num(r["missed"])),
+             Cell(num(r["pending"])), Cell(format_share(r["share_met"]), f"(n={int(r['n'])})"))
             for sev, r in response.items()))
     cust = k["overall"]["customer_reported"]
     pm = k.get("postmortems", {})
     ai = k.get("action_items", {})
 
     def figures_table(label: str, head: tuple[str, str], rows: list[tuple[str, Cell]]) -> Table:
-        return Table(label, head, tuple((Cell(name), cell) for name, cell in rows))
+        return Table(label, head, tuple((Cell(_(name)), cell) for name, cell in rows))
 
     from generator.site.views.drills import drill_kpis  # it builds on this module's cells
 
     return KpisView(
         drills=drill_kpis(facts, k) if ctx.internal else None,
-        page=PageInfo(url, "Incident KPIs", labels=("Internal",) if internal_only else (), feeds=facts.feeds,
-                      description="Incident KPIs: time to detect, acknowledge, mitigate and resolve, with sample sizes."),
+        page=PageInfo(url, _("Incident KPIs"), labels=("Internal",) if internal_only else (), feeds=facts.feeds,
+                      description=_("Incident KPIs: time to detect, acknowledge, mitigate and resolve, with sample "
+                                    "sizes.")),
         internal_only=internal_only,
         open_counted=_open_counted(k),
         at_least=_any_at_least(k),
@@ -283,7 +344,7 @@ def kpis_view(facts: Facts) -> KpisView:
         median_min_n=int(method.get("median_min_n", 10)),
         p90_min_n=int(method.get("p90_min_n", 30)),
         tiles=tuple(tile(label, k["overall"][metric], int(method.get("median_min_n", 10)))
-                    for metric, label, _ in METRICS),
+                    for metric, label, _how in METRICS),
         overall=overall,
         overall_means=overall_means,
         charts=tuple(chart_view(chart, url) for chart in chart_specs(ctx)),
@@ -291,20 +352,22 @@ def kpis_view(facts: Facts) -> KpisView:
         change_note=change_note,
         changes=change_table,
         response_targets=targets,
-        customer_reported=f"{format_share(cust['share'])} ({int(cust['count'])} of {int(cust['n'])} incidents)",
-        postmortems=figures_table("Post-mortems", ("Figure", "Value"), [
-            ("Required by policy", Cell(str(pm.get("required", 0)))),
-            ("Published", Cell(str(pm.get("published", 0)))),
-            ("Pending (within the due time)", Cell(str(pm.get("pending", 0)))),
-            ("Overdue", Cell(str(pm.get("overdue", 0)))),
-            ("Completion rate", Cell(format_share(pm.get("completion_rate")))),
-            ("Time to publish, median", stat_cell(pm.get("time_to_publish", {"n": 0}))),
+        customer_reported=ngettext("%(share)s (%(count)d of %(n)d incident)", "%(share)s (%(count)d of %(n)d incidents)",
+                                   int(cust["n"])) % {"share": format_share(cust["share"]), "count": int(cust["count"]),
+                                                      "n": int(cust["n"])},
+        postmortems=figures_table(_("Post-mortems"), (_("Figure"), _("Value")), [
+            (N_("Required by policy"), Cell(num(pm.get("required", 0)))),
+            (N_("Published"), Cell(num(pm.get("published", 0)))),
+            (N_("Pending (within the due time)"), Cell(num(pm.get("pending", 0)))),
+            (N_("Overdue"), Cell(num(pm.get("overdue", 0)))),
+            (N_("Completion rate"), Cell(format_share(pm.get("completion_rate")))),
+            (N_("Time to publish, median"), stat_cell(pm.get("time_to_publish", {"n": 0}))),
         ]),
-        action_items=figures_table("Action items", ("State", "Count"), [
-            ("Open", Cell(str(ai.get("open", 0)))),
-            ("In progress", Cell(str(ai.get("in_progress", 0)))),
-            ("Done", Cell(str(ai.get("done", 0)))),
-            ("Won't do", Cell(str(ai.get("wont_do", 0)))),
-            ("Overdue (open or in progress past due)", Cell(str(ai.get("overdue", 0)))),
+        action_items=figures_table(_("Action items"), (_("State"), _("Count")), [
+            (N_("Open"), Cell(num(ai.get("open", 0)))),
+            (N_("In progress"), Cell(num(ai.get("in_progress", 0)))),
+            (N_("Done"), Cell(num(ai.get("done", 0)))),
+            (N_("Won't do"), Cell(num(ai.get("wont_do", 0)))),
+            (N_("Overdue (open or in progress past due)"), Cell(num(ai.get("overdue", 0)))),
         ]),
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from generator.i18n import _
 from generator.model import Maintenance
 from generator.site import urls
 from generator.site.markdown import render_markdown
@@ -44,7 +45,7 @@ class Extension:
 def extension_of(ctx: SiteContext, m: Maintenance) -> Extension | None:
     if not m.extended or m.cancelled:
         return None
-    word = "Extended to" if m.planned_end > m.scheduled_end else "Moved to"
+    word = _("Extended to") if m.planned_end > m.scheduled_end else _("Moved to")
     return Extension(word, time_of(ctx, m.planned_end), time_of(ctx, m.scheduled_end))
 
 
@@ -71,7 +72,7 @@ def maintenance_view(facts: Facts, m: Maintenance) -> MaintenanceView:
     moved = not m.cancelled and (m.effective_start, m.effective_end) != (m.scheduled_start, m.scheduled_end)
     return MaintenanceView(
         page=PageInfo(url, m.title, labels=labels, feeds=facts.feeds, layout="status",
-                      description=f"{status_label(state)} maintenance: {m.title}"),
+                      description=_("Maintenance (%(state)s): %(title)s") % {"state": status_label(state), "title": m.title}),
         banner=banner_of(facts),
         title=m.title,
         labels=labels,
@@ -111,10 +112,10 @@ def maintenance_index_view(facts: Facts) -> MaintenanceIndexView:
         groups.setdefault("running" if state in ("in_progress", "verifying") else state, []).append(m)
     sections = []
     for key, title, anchor, newest_first in (
-        ("running", "In progress", "in-progress", False),
-        ("scheduled", "Scheduled", "scheduled", False),
-        ("completed", "Past", "past", True),
-        ("cancelled", "Cancelled", "cancelled", True),
+        ("running", _("In progress"), "in-progress", False),
+        ("scheduled", _("Scheduled"), "scheduled", False),
+        ("completed", _("Past"), "past", True),
+        ("cancelled", _("Cancelled"), "cancelled", True),
     ):
         chosen = sorted(groups.get(key, []), key=lambda m: (m.scheduled_start, m.id), reverse=newest_first)
         as_cards = key in ("running", "scheduled")
@@ -124,9 +125,9 @@ def maintenance_index_view(facts: Facts) -> MaintenanceIndexView:
             () if as_cards else tuple(maintenance_item(ctx, url, m) for m in chosen),
         ))
     return MaintenanceIndexView(
-        page=PageInfo(url, "Maintenance", feeds=facts.feeds, layout="status"),
+        page=PageInfo(url, _("Maintenance"), feeds=facts.feeds, layout="status"),
         banner=banner_of(facts),
-        calendar=Link("Calendar (ICS)", rel(url, urls.ics_path())),
+        calendar=Link(_("Calendar (ICS)"), rel(url, urls.ics_path())),
         timezone=ctx.model.config.site.timezone,
         sections=tuple(sections),
     )

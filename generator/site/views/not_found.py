@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.i18n import _
 from generator.site import urls
 from generator.site.views.shared import Banner, Facts, Link, PageInfo, banner_of
 
@@ -20,9 +21,9 @@ class NotFoundView:
 def not_found_view(facts: Facts) -> NotFoundView:
     ctx = facts.ctx
     return NotFoundView(
-        page=PageInfo("404.html", "Page not found", search=False, layout="status"),
+        page=PageInfo("404.html", _("Page not found"), search=False, layout="status"),
         banner=banner_of(facts),
         site_name=ctx.model.config.site.name,
-        home=Link("Current status", urls.absolute(ctx, urls.home_url())),
-        history=Link("Incident history", urls.absolute(ctx, urls.history_url())),
+        home=Link(_("Current status"), urls.absolute(ctx, urls.home_url())),
+        history=Link(_("Incident history"), urls.absolute(ctx, urls.history_url())),
     )

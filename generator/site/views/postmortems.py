@@ -9,6 +9,7 @@ from datetime import datetime
 from markupsafe import Markup
 
 from generator.compute.localtime import local_date
+from generator.i18n import _, ngettext, pgettext
 from generator.model import Postmortem
 from generator.site import urls
 from generator.site.markdown import render_inline_markdown, render_markdown, render_short_markdown
@@ -100,9 +101,9 @@ def action_rows(ctx: SiteContext, pm: Postmortem) -> tuple[ActionItemRow, ...]:
         state = "-" if item.status is None else status_label(item.status)
         rows.append(ActionItemRow(
             title=Link(item.title, tracker),
-            type=item.type or "-",
+            type=action_type(item.type) if item.type else "-",
             owner=item.owner or "-",
-            due=item.due.isoformat() if item.due else ("none" if item.status is not None else "-"),
+            due=date_text(item.due) if item.due else (_("none") if item.status is not None else "-"),
             overdue=item.is_overdue(today),
             state=state,
             reason=item.reason if item.status == "wont_do" and item.reason else "",
@@ -128,11 +129,33 @@ def body_parts(body: str) -> tuple[BodyPart, ...]:
     chunks.append(BodyPart("prose", render_markdown(body)))
     parts: list[BodyPart] = []
     if not placed_factors:
-        parts += [BodyPart("heading", heading="Contributing factors", anchor="contributing-factors"), BodyPart("factors")]
+        parts += [BodyPart("heading", heading=_("Contributing factors"), anchor="contributing-factors"),
+                  BodyPart("factors")]
     parts += [c for c in chunks if c.kind != "prose" or c.prose]
     if not placed_actions:
-        parts += [BodyPart("heading", heading="Action items", anchor="action-items"), BodyPart("actions")]
+        parts += [BodyPart("heading", heading=_("Action items"), anchor="action-items"), BodyPart("actions")]
     return tuple(parts)
+
+
+_ACTION_TYPES = {
+    "prevent": lambda: pgettext("action item type", "prevent"),
+    "mitigate": lambda: pgettext("action item type", "mitigate"),
+    "detect": lambda: pgettext("action item type", "detect"),
+    "process": lambda: pgettext("action item type", "process"),
+}
+
+
+def action_type(word: str) -> str:
+    found = _ACTION_TYPES.get(word)
+    return found() if found else word
+
+
+# "This post-mortem is {notice}": the marks as words inside a sentence.
+_NOTICE = {
+    "Draft": lambda: pgettext("post-mortem is", "a draft"),
+    "In review": lambda: pgettext("post-mortem is", "in review"),
+    "Internal": lambda: pgettext("post-mortem is", "internal"),
+}
 
 
 def postmortem_view(facts: Facts, pm: Postmortem) -> PostmortemView:
@@ -152,11 +175,11 @@ def postmortem_view(facts: Facts, pm: Postmortem) -> PostmortemView:
         page=PageInfo(url, pm.title, labels=marks, description=pm.summary[:300], feeds=facts.feeds),
         title=pm.title,
         labels=marks,
-        notice=" and ".join(m.lower() for m in marks),
+        notice=_(" and ").join(_NOTICE[m]() for m in marks if m in _NOTICE),
         summary=render_short_markdown(pm.summary),
         status_text=status_label(pm.status),  # "Published", "In review"
         published=time_of(ctx, pm.published_at) if pm.published_at is not None else None,
-        authors=", ".join(pm.authors),
+        authors=_(", ").join(pm.authors),
         review_meeting=date_text(pm.review_meeting) if pm.review_meeting else "",
         follow_up_review=date_text(pm.follow_up_review) if pm.follow_up_review else "",
         incidents=tuple(incidents),
@@ -206,6 +229,8 @@ def postmortems_view(facts: Facts) -> PostmortemsView:
             labels=postmortem_marks(pm),
             summary=render_short_markdown(pm.summary),
             published=time_of(ctx, pm.published_at) if pm.published_at else None,
-            actions=f"{done} of {len(pm.action_items)} action items closed" + (f", {overdue} overdue" if overdue else ""),
+            actions=(ngettext("%(done)d of %(num)d action item closed", "%(done)d of %(num)d action items closed",
+                              len(pm.action_items)) % {"done": done, "num": len(pm.action_items)}
+                     + (_(", %(num)d overdue") % {"num": overdue} if overdue else "")),
         ))
-    return PostmortemsView(PageInfo(url, "Post-mortems", toc=False, feeds=facts.feeds), tuple(items))
+    return PostmortemsView(PageInfo(url, _("Post-mortems"), toc=False, feeds=facts.feeds), tuple(items))

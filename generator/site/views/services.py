@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from generator import i18n
 from generator.compute.display import format_percent
 from generator.compute.status import is_open_at
+from generator.i18n import N_, _, ngettext
 from generator.model import Service
 from generator.site import urls
 from generator.site.urls import feed_links
 from generator.site.views.shared import (
-    LEGEND,
-    LEVEL_TEXT,
-    MONTH_NAMES,
     Banner,
     Bars,
     Facts,
@@ -30,19 +30,35 @@ from generator.site.views.shared import (
     incident_card,
     incident_item,
     incident_link,
+    legend,
+    level_text,
     rel,
     status_of,
 )
 from generator.site.visibility import status_label
 
-_WINDOW_LABELS = {"24h": "24 hours", "7d": "7 days", "30d": "30 days", "90d": "90 days", "365d": "365 days"}
-_BUDGET_LABELS = {"30d": "Last 30 days", "90d": "Last 90 days", "month": "This month"}
+_WINDOW_LABELS = {"24h": N_("24 hours"), "7d": N_("7 days"), "30d": N_("30 days"), "90d": N_("90 days"),
+                  "365d": N_("365 days")}
+_BUDGET_LABELS = {"30d": N_("Last 30 days"), "90d": N_("Last 90 days"), "month": N_("This month")}
 MONTHS_IN_VIEW = 12  # the last year; older months one click away, so the page stays short
 
 
 def _minutes(value: float) -> str:
     sign = "-" if value < 0 else ""
-    return f"{sign}{abs(value):,.1f} min"
+    # Rounded half-even to a tenth as before; only the digits and separators follow the language.
+    return sign + _("%(minutes)s min") % {"minutes": i18n.format_number(round(abs(value), 1), 1)}
+
+
+def slo_text(slo: float) -> str:
+    """An objective as configured (``99.95%``; no rounding: it is the user's number)."""
+    shown = Decimal(format(slo, "g"))
+    exponent = shown.as_tuple().exponent
+    return i18n.format_percent_value(shown, max(0, -exponent) if isinstance(exponent, int) else 0)
+
+
+def weight_percent(weight: float) -> str:
+    """An uptime weight (0.3) as a percentage (``30%``), written as precisely as configured."""
+    return slo_text(float(weight) * 100)
 
 
 @dataclass(frozen=True)
@@ -116,49 +132,50 @@ def service_view(facts: Facts, svc: Service) -> ServiceView:
     months = []
     for key in sorted(up.months, reverse=True):
         y, m = int(key[:4]), int(key[5:7])
-        months.append(MonthUptime(f"{MONTH_NAMES[m - 1]} {y}", format_percent(up.months[key])))
+        months.append(MonthUptime(i18n.format_month(y, m), format_percent(up.months[key])))
     days = []
     for key in reversed(list(up.days)):
         level = day_level(facts, svc.id, key)
         links = tuple(incident_link(url, inc) for iid in up.day_incidents.get(key, ())
                       if (inc := facts.by_id.get(iid)) is not None)
-        days.append(DayRow(key, date_text(date.fromisoformat(key)), status_of(level, LEVEL_TEXT[level]),
+        days.append(DayRow(key, date_text(date.fromisoformat(key)), status_of(level, level_text(level)),
                            format_percent(up.days[key]), links))
     budgets: tuple[BudgetRow, ...] = ()
     if svc.slo is not None and up.budgets:
         budgets = tuple(
-            BudgetRow(_BUDGET_LABELS.get(key, key), _minutes(b.allowed_minutes), _minutes(b.consumed_minutes),
+            BudgetRow(_(_BUDGET_LABELS[key]) if key in _BUDGET_LABELS else key, _minutes(b.allowed_minutes), _minutes(b.consumed_minutes),
                       _minutes(b.remaining_minutes), b.remaining_minutes < 0)
             for key, b in up.budgets.items())
     return ServiceView(
         page=PageInfo(url, svc.name, feeds=tuple(feed_links(ctx, svc.id)), layout="status",
-                      description=f"{svc.name}: {status_label(word)}. {svc.description}".strip()),
+                      description=(_("%(service)s: %(status)s.") % {"service": svc.name, "status": status_label(word)}
+                                   + " " + svc.description).strip()),
         banner=banner_of(facts),
         name=svc.name,
         description=svc.description,
         status=status_of(word),
-        since=f" Tracked since {date_text(svc.since)}." if svc.since else "",
+        since=" " + _("Tracked since %(day)s.") % {"day": date_text(svc.since)} if svc.since else "",
         active=tuple(incident_card(facts, url, i) for i in mine if is_open_at(i, ctx.now)),
         bars=bars(facts, svc.id, svc.name, url),
-        legend=LEGEND,
-        windows=tuple(WindowUptime(_WINDOW_LABELS.get(k, k), format_percent(v)) for k, v in up.windows.items()),
-        weight_note=(
-            "Uptime counts each minute of major outage fully and partial outage at "
-            f"{format(float(weights.get('partial_outage', 0.3)) * 100, 'g')}%; degraded performance at "
-            f"{format(float(weights.get('degraded_performance', 0.0)) * 100, 'g')}%. Maintenance is not counted."),
-        slo=format(svc.slo, "g") if budgets and svc.slo is not None else "",
+        legend=legend(),
+        windows=tuple(WindowUptime(_(_WINDOW_LABELS[k]) if k in _WINDOW_LABELS else k, format_percent(v)) for k, v in up.windows.items()),
+        weight_note=_("Uptime counts each minute of major outage fully and partial outage at %(partial)s; "
+                      "degraded performance at %(degraded)s. Maintenance is not counted.") % {
+            "partial": weight_percent(weights.get("partial_outage", 0.3)),
+            "degraded": weight_percent(weights.get("degraded_performance", 0.0))},
+        slo=slo_text(svc.slo) if budgets and svc.slo is not None else "",
         budgets=budgets,
         months=tuple(months[:MONTHS_IN_VIEW]),
         earlier_months=tuple(months[MONTHS_IN_VIEW:]),
-        days_heading=f"Daily, last {len(up.days)} days",
+        days_heading=ngettext("Daily, last %(num)d day", "Daily, last %(num)d days", len(up.days)) % {"num": len(up.days)},
         days=tuple(days),
         incidents=tuple(incident_item(facts, url, i) for i in mine),
-        feeds=tuple(Link(f"{urls.FEED_LABELS[fmt]} feed", rel(url, urls.service_feed_path(svc.id, fmt)))
+        feeds=tuple(Link(_("%(format)s feed") % {"format": urls.FEED_LABELS[fmt]}, rel(url, urls.service_feed_path(svc.id, fmt)))
                     for fmt in urls.FEED_FORMATS),
         badges=tuple(
-            BadgeLinks(f"{kind.capitalize()} badge (SVG)", rel(url, urls.badge_path(svc.id, kind, "svg")),
+            BadgeLinks(text, rel(url, urls.badge_path(svc.id, kind, "svg")),
                        rel(url, urls.badge_path(svc.id, kind, "json")))
-            for kind in ("status", "uptime")),
+            for kind, text in (("status", _("Status badge (SVG)")), ("uptime", _("Uptime badge (SVG)")))),
     )
 
 
@@ -191,6 +208,6 @@ def services_view(facts: Facts) -> ServicesView:
                 Link(svc.name, rel(url, urls.service_url(svc.id))),
                 status_of(facts.statuses.get(svc.id, "operational")),
                 format_percent(facts.uptime[svc.id].windows.get("90d")),
-                format(svc.slo, "g") + "%" if svc.slo is not None else "none",
+                slo_text(svc.slo) if svc.slo is not None else _("none"),
             ) for svc in services)))
-    return ServicesView(PageInfo(url, "Services", toc=False, feeds=facts.feeds, layout="status"), tuple(groups))
+    return ServicesView(PageInfo(url, _("Services"), toc=False, feeds=facts.feeds, layout="status"), tuple(groups))

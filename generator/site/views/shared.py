@@ -13,11 +13,13 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
+from generator import i18n
 from generator.compute.display import format_percent
 from generator.compute.localtime import day_bounds, local_date
 from generator.compute.stale import standing_eta
 from generator.compute.status import impacts_at, is_open_at, overall_status, service_statuses
 from generator.compute.uptime import ServiceUptime, compute_uptime
+from generator.i18n import N_, _, ngettext, pgettext
 from generator.model import IMPACT_RANK, Incident, Maintenance, Postmortem, Update
 from generator.site import urls
 from generator.site.markdown import render_short_markdown
@@ -26,23 +28,25 @@ from generator.site.visibility import SiteContext, status_label
 from generator.timeparse import format_duration, format_timestamp
 from generator.words import ESTIMATE_PASSED, NO_ESTIMATE, banner_text
 
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
-_MON = tuple(m[:3] for m in MONTH_NAMES)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 IMPACT_WORDS = ("operational", "degraded_performance", "partial_outage", "major_outage")
 
-# What a day's bar means, in words (also the legend).
+# What a day's bar means, in words (also the legend); English, marked: ``level_text`` says them.
 LEVEL_TEXT = {
-    "operational": "No downtime",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
-    "under_maintenance": "Maintenance",
-    "nodata": "No data (not yet tracked)",
+    "operational": N_("No downtime"),
+    "degraded_performance": N_("Degraded performance"),
+    "partial_outage": N_("Partial outage"),
+    "major_outage": N_("Major outage"),
+    "under_maintenance": N_("Maintenance"),
+    "nodata": N_("No data (not yet tracked)"),
 }
+# Marks shown by the ``label`` macro, which shows them in the reader's language (their English
+# word is the CSS class).
+MARKS = (N_("Draft"), N_("In review"), N_("Internal"), N_("Cancelled"), N_("Overdue"), N_("Notice"), N_("Drill"),
+         N_("Maintenance"))
+
+
+def level_text(level: str) -> str:
+    return _(LEVEL_TEXT[level])
 
 
 @dataclass
@@ -77,7 +81,7 @@ class Facts:
         found = self._summaries.get(inc.id)
         if found is None:
             ctx = self.ctx
-            status = status_label(inc.status) if is_open_at(inc, ctx.now) else "Resolved"
+            status = status_label(inc.status) if is_open_at(inc, ctx.now) else status_label("resolved")
             meta = (ctx.severity_text(inc.max_severity), status) if ctx.show_severity else (status,)
             found = self._summaries[inc.id] = (meta, time_of(ctx, inc.started_at), incident_duration(ctx, inc))
         return found
@@ -117,7 +121,7 @@ def make_facts(ctx: SiteContext, kept_items: dict[tuple[str, str], tuple[Inciden
 @lru_cache(maxsize=65536)  # pure, and asked for the same pair (a page linking a service) again and again
 def rel(page_url: str, target: str) -> str:
     """A link from the page at ``page_url`` (a directory URL such as ``incidents/x/``) to ``target``."""
-    target, _, fragment = target.partition("#")
+    target, _sep, fragment = target.partition("#")
     here = "/" + page_url
     dest = "/" + target
     link = posixpath.relpath(dest, here if here.endswith("/") else posixpath.dirname(here))
@@ -166,13 +170,13 @@ class Affected:
     impact: str
 
 
-_TIMES: dict[tuple[str, datetime], Time] = {}
+_TIMES: dict[tuple[str, str, datetime], Time] = {}
 
 
 def time_of(ctx: SiteContext, value: datetime) -> Time:
     # The same moments show on many pages (an incident's start: its page, history, services), and
     # the text depends on nothing but the zone's name and the moment.
-    key = (ctx.model.config.site.timezone, value)
+    key = (ctx.model.config.site.timezone, i18n.active().tag, value)
     found = _TIMES.get(key)
     if found is None:
         if len(_TIMES) > 200_000:
@@ -186,7 +190,7 @@ def span_of(ctx: SiteContext, start: datetime, end: datetime) -> Span:
 
 
 def date_text(day: date) -> str:
-    return f"{day.day} {_MON[day.month - 1]} {day.year}"
+    return i18n.format_day(day)
 
 
 def status_of(word: str, text: str | None = None) -> Status:
@@ -287,20 +291,22 @@ def update_view(ctx: SiteContext, u: Update, number: int, show_eta: bool,
     """``standing``: the incident's estimate that still holds; marked as passed when it is in the past."""
     impact = ""
     if u.services:
-        impact = "Impact changed: " + ", ".join(
-            f"{ctx.service_name(sid)}: {status_label(i).lower()}" for sid, i in u.services.items())
+        impact = _("Impact changed: %(changes)s") % {"changes": _(", ").join(
+            _("%(service)s: %(impact)s") % {"service": ctx.service_name(sid), "impact": impact_word(i)}
+            for sid, i in u.services.items())}
     if u.scheduled_end is not None:  # a maintenance update moving the planned end
-        impact = f"Planned end moved to {ctx.display_time(u.scheduled_end)}"
+        impact = _("Planned end moved to %(end)s") % {"end": ctx.display_time(u.scheduled_end)}
     return UpdateView(
         number=number,
         status=u.status,
-        status_text=f"Reopened: {status_label(u.status)}" if reopens else status_label(u.status),
+        status_text=_("Reopened: %(status)s") % {"status": status_label(u.status)} if reopens else status_label(u.status),
         at=time_of(ctx, u.at),
         message=render_short_markdown(u.message),
         impact_note=impact,
-        severity_note=f"Severity: {ctx.severity_text(u.severity)}" if u.severity and ctx.show_severity else "",
+        severity_note=(_("Severity: %(severity)s") % {"severity": ctx.severity_text(u.severity)}
+                       if u.severity and ctx.show_severity else ""),
         eta=time_of(ctx, u.eta) if u.eta is not None and show_eta else None,
-        eta_note=ESTIMATE_PASSED if show_eta and u.eta is not None and u.eta == standing and u.eta < ctx.now else "",
+        eta_note=_(ESTIMATE_PASSED) if show_eta and u.eta is not None and u.eta == standing and u.eta < ctx.now else "",
     )
 
 
@@ -321,7 +327,7 @@ def _incident_services(facts: Facts, inc: Incident) -> list[tuple[str, str, str 
     ctx = facts.ctx
     worst: dict[str, str] = {}
     for sid, pieces in facts.segments(inc).items():
-        for _, _, impact in pieces:
+        for _start, _end, impact in pieces:
             if IMPACT_RANK.get(impact, 0) > IMPACT_RANK.get(worst.get(sid, "operational"), 0):
                 worst[sid] = impact
     now_impacts = impacts_at(inc, ctx.now)
@@ -331,10 +337,10 @@ def _incident_services(facts: Facts, inc: Incident) -> list[tuple[str, str, str 
 
 def incident_duration(ctx: SiteContext, inc: Incident) -> str:
     if inc.duration_unknown and inc.resolved_at is not None and not is_open_at(inc, ctx.now):
-        return "unknown"  # the recorded resolution time is a placeholder: never "0 s"
+        return _("unknown")  # the recorded resolution time is a placeholder: never "0 s"
     if inc.resolved_at is not None and not is_open_at(inc, ctx.now):
         return format_duration(inc.resolved_at - inc.started_at)
-    return f"ongoing for {format_duration(ctx.now - inc.started_at)}"
+    return _("ongoing for %(duration)s") % {"duration": format_duration(ctx.now - inc.started_at)}
 
 
 def affected(facts: Facts, page_url: str, inc: Incident, current: bool) -> tuple[Affected, ...]:
@@ -342,7 +348,7 @@ def affected(facts: Facts, page_url: str, inc: Incident, current: bool) -> tuple
     out = []
     for sid, worst, now_impact in facts.services_of(inc):
         impact = now_impact if current and now_impact else worst
-        out.append(Affected(service_link(ctx, page_url, sid), status_label(impact).lower()))
+        out.append(Affected(service_link(ctx, page_url, sid), impact_word(impact)))
     return tuple(out)
 
 
@@ -358,10 +364,10 @@ class Estimate:
 def estimate_of(ctx: SiteContext, inc: Incident) -> Estimate:
     eta = standing_eta(inc, ctx.now)
     if eta is None:
-        return Estimate(NO_ESTIMATE)
+        return Estimate(_(NO_ESTIMATE))
     if eta < ctx.now:
-        return Estimate(ESTIMATE_PASSED, time_of(ctx, eta), passed=True)
-    return Estimate("Expected resolution", time_of(ctx, eta))
+        return Estimate(_(ESTIMATE_PASSED), time_of(ctx, eta), passed=True)
+    return Estimate(_("Expected resolution"), time_of(ctx, eta))
 
 
 @dataclass(frozen=True)
@@ -398,7 +404,8 @@ def incident_card(facts: Facts, page_url: str, inc: Incident) -> IncidentCard:
         estimate=estimate_of(ctx, inc),
         affected=affected(facts, page_url, inc, current=True),
         latest=latest,
-        updated_ago=f"{format_duration(max(ctx.now - inc.updates[-1].at, timedelta(0)))} ago" if inc.updates else "",
+        updated_ago=(_("%(duration)s ago") % {"duration": format_duration(max(ctx.now - inc.updates[-1].at, timedelta(0)))}
+                     if inc.updates else ""),
     )
 
 
@@ -445,7 +452,7 @@ def _incident_item(facts: Facts, page_url: str, inc: Incident) -> ListItem:
 
 
 def maintenance_affected(ctx: SiteContext, page_url: str, m: Maintenance) -> tuple[Affected, ...]:
-    return tuple(Affected(service_link(ctx, page_url, sid), status_label(word).lower()) for sid, word in m.services.items())
+    return tuple(Affected(service_link(ctx, page_url, sid), impact_word(word)) for sid, word in m.services.items())
 
 
 @dataclass(frozen=True)
@@ -479,7 +486,7 @@ def maintenance_item(ctx: SiteContext, page_url: str, m: Maintenance) -> ListIte
     cancelled = state == "cancelled"
     return ListItem(
         link=maintenance_link(page_url, m),
-        meta=("Maintenance", status_label(state)),
+        meta=(_("Maintenance"), status_label(state)),
         start=time_of(ctx, m.scheduled_start if cancelled else m.effective_start),
         end=time_of(ctx, m.scheduled_end if cancelled else m.effective_end),
         duration="",
@@ -586,20 +593,22 @@ def bars(facts: Facts, service_id: str, service_name: str, page_url: str) -> Bar
         for iid in up.day_incidents.get(day_key, ()):
             inc = facts.by_id.get(iid)
             titles.append(inc.title if inc is not None else iid)
-        words = [date_text(date.fromisoformat(day_key)), LEVEL_TEXT[level]]
+        words = [date_text(date.fromisoformat(day_key)), level_text(level)]
         if pct is not None:
-            words.append(f"{format_percent(pct)} uptime")
+            words.append(_("%(percent)s uptime") % {"percent": format_percent(pct)})
         if titles:
-            words.append(f"{len(titles)} incident{'s' if len(titles) != 1 else ''}: " + "; ".join(titles))
+            words.append(ngettext("%(num)d incident: %(titles)s", "%(num)d incidents: %(titles)s", len(titles))
+                         % {"num": len(titles), "titles": _("; ").join(titles)})
         elif level != "nodata":
-            words.append("no incidents")
-        items.append(Bar(level, rel(page_url, urls.service_url(service_id) + f"#day-{day_key}"), ". ".join(words)))
+            words.append(_("no incidents"))
+        items.append(Bar(level, rel(page_url, urls.service_url(service_id) + f"#day-{day_key}"), _(". ").join(words)))
     days = len(up.days)
     return Bars(
-        label=f"{service_name}: daily status, last {days} days",
+        label=ngettext("%(service)s: daily status, last %(num)d day", "%(service)s: daily status, last %(num)d days",
+                       days) % {"service": service_name, "num": days},
         days=tuple(items),
-        start_text=f"{days} days ago",
-        uptime_text=f"{format_percent(up.windows.get('90d'))} uptime (90 days)",
+        start_text=ngettext("%(num)d day ago", "%(num)d days ago", days) % {"num": days},
+        uptime_text=_("%(percent)s uptime (90 days)") % {"percent": format_percent(up.windows.get("90d"))},
     )
 
 
@@ -609,4 +618,22 @@ class LegendItem:
     text: str
 
 
-LEGEND = tuple(LegendItem(level, text) for level, text in LEVEL_TEXT.items())
+def legend() -> tuple[LegendItem, ...]:
+    """The legend of the bars, in the active language."""
+    return tuple(LegendItem(level, _(text)) for level, text in LEVEL_TEXT.items())
+
+
+def impact_word(word: str) -> str:
+    """An impact beside a service name, lower case in English (``Public API (partial outage)``): its own
+    message (context "impact"), as not every language lower-cases a status word inside a sentence."""
+    found = _IMPACT_IN_SENTENCE.get(word)
+    return found() if found else status_label(word).lower()
+
+
+_IMPACT_IN_SENTENCE = {
+    "operational": lambda: pgettext("impact", "operational"),
+    "degraded_performance": lambda: pgettext("impact", "degraded performance"),
+    "partial_outage": lambda: pgettext("impact", "partial outage"),
+    "major_outage": lambda: pgettext("impact", "major outage"),
+    "under_maintenance": lambda: pgettext("impact", "under maintenance"),
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.i18n import _
 from generator.site import urls
 from generator.site.views.about import FeedRow, feed_rows
 from generator.site.views.shared import Facts, Link, PageInfo, rel
@@ -34,16 +35,16 @@ def subscribe_view(facts: Facts) -> SubscribeView:
     config = facts.ctx.model.config
     outside = config.site.subscribe_url
     return SubscribeView(
-        page=PageInfo(url, "Subscribe", feeds=facts.feeds, layout="status",
-                      description=f"Feeds, calendar, API and badges of {config.site.name}"),
-        outside=Link("Get updates by email or chat", outside) if outside else None,
+        page=PageInfo(url, _("Subscribe"), feeds=facts.feeds, layout="status",
+                      description=_("Feeds, calendar, API and badges of %(site)s") % {"site": config.site.name}),
+        outside=Link(_("Get updates by email or chat"), outside) if outside else None,
         feeds=feed_rows(url, config),
         calendar=Link(urls.ics_path(), rel(url, urls.ics_path())),
         api=tuple(Link(urls.api_path(name), rel(url, urls.api_path(name))) for name in ("status", "summary")),
         badges=tuple(
             BadgeRow(svc.name,
-                     Link("Status", rel(url, urls.badge_path(svc.id, "status", "svg"))),
-                     Link("Uptime", rel(url, urls.badge_path(svc.id, "uptime", "svg"))),
+                     Link(_("Status"), rel(url, urls.badge_path(svc.id, "status", "svg"))),
+                     Link(_("Uptime"), rel(url, urls.badge_path(svc.id, "uptime", "svg"))),
                      Link("JSON", rel(url, urls.badge_path(svc.id, "status", "json"))))
             for svc in config.services),
     )

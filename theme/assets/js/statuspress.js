@@ -17,13 +17,38 @@
     link.setAttribute("rel", "alternate feed");
   });
 
+  // ---------------------------------------------------------------- words
+  // In the site's language, from <meta name="statuspress-words"> (generator/site/mkdocs_backend.py:
+  // js_words); English when the page has none.
+  var W = {
+    locale: "en-GB", days: "{days} d {hours} h", hours: "{hours} h {minutes:02} min", minutes: "{minutes} min",
+    ago: "{duration} ago", ongoing: "ongoing for {duration}", zone_local: "Times in your time zone ({zone}).",
+    zone_local_unknown: "local", zone_site: "Times in the site's time zone.", show_site: "Show the site's time zone",
+    show_mine: "Show my time zone", estimate_passed: "(estimate passed, awaiting update)",
+    stale: "This page may be out of date: it was built {duration} ago, at {when}. Reload it for the latest status."
+  };
+  var wordsMeta = document.querySelector('meta[name="statuspress-words"]');
+  if (wordsMeta) {
+    try {
+      var given = JSON.parse(wordsMeta.getAttribute("content"));
+      Object.keys(given).forEach(function (key) { W[key] = given[key]; });
+    } catch (e) { /* malformed: English stays */ }
+  }
+  function fill(template, values) {
+    return template.replace(/\{([a-z_]+)(:02)?\}/g, function (all, name, pad) {
+      var v = String(values[name]);
+      return pad && v.length < 2 ? "0" + v : v;
+    });
+  }
+
   // ---------------------------------------------------------------- durations
+  // The same forms as the pages (generator/timeparse.py: format_duration).
   function duration(ms) {
     var minutes = Math.max(0, Math.floor(ms / 60000));
     var d = Math.floor(minutes / 1440), h = Math.floor((minutes % 1440) / 60), m = minutes % 60;
-    if (d) return d + " d" + (h ? " " + h + " h" : "");
-    if (h) return h + " h" + (m ? " " + m + " min" : "");
-    return m + " min";
+    if (d) return fill(W.days, { days: d, hours: h });
+    if (h) return fill(W.hours, { hours: h, minutes: m });
+    return fill(W.minutes, { minutes: m });
   }
 
   // ---------------------------------------------------------------- times
@@ -35,7 +60,7 @@
   try { viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* old browser */ }
   var format = null;
   try {
-    format = new Intl.DateTimeFormat("en-GB", {
+    format = new Intl.DateTimeFormat(W.locale, {
       day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
       hourCycle: "h23", timeZoneName: "short"
     });
@@ -67,8 +92,8 @@
     var local = true;
     var render = function () {
       showTimes(local);
-      label.textContent = local ? "Times in your time zone (" + (viewerZone || "local") + "). " : "Times in the site's time zone. ";
-      toggle.textContent = local ? "Show the site's time zone" : "Show my time zone";
+      label.textContent = (local ? fill(W.zone_local, { zone: viewerZone || W.zone_local_unknown }) : W.zone_site) + " ";
+      toggle.textContent = local ? W.show_site : W.show_mine;
       toggle.setAttribute("aria-pressed", local ? "false" : "true");
     };
     toggle.addEventListener("click", function () { local = !local; render(); });
@@ -105,21 +130,21 @@
   document.querySelectorAll(".sp-estimate").forEach(function (el) {
     var t = el.querySelector("time[datetime]");
     var at = t ? Date.parse(t.getAttribute("datetime")) : NaN;
-    if (!isNaN(at) && at < now && !/passed/i.test(el.textContent)) {
+    if (!isNaN(at) && at < now && !el.classList.contains("sp-estimate--passed") && !el.querySelector(".sp-estimate__passed")) {
       var mark = document.createElement("span");
       mark.className = "sp-estimate__passed";
-      mark.textContent = " (estimate passed, awaiting update)";
+      mark.textContent = " " + W.estimate_passed;
       el.appendChild(mark);
     }
   });
   // Elements that ask for it: data-sp-ongoing="ISO" ("ongoing for ..."), data-sp-ago="ISO" ("25 min ago").
   document.querySelectorAll("[data-sp-ongoing]").forEach(function (el) {
     var start = Date.parse(el.getAttribute("data-sp-ongoing"));
-    if (!isNaN(start)) el.textContent = "ongoing for " + duration(now - start);
+    if (!isNaN(start)) el.textContent = fill(W.ongoing, { duration: duration(now - start) });
   });
   document.querySelectorAll("[data-sp-ago]").forEach(function (el) {
     var at = Date.parse(el.getAttribute("data-sp-ago"));
-    if (!isNaN(at)) el.textContent = duration(now - at) + " ago";
+    if (!isNaN(at)) el.textContent = fill(W.ago, { duration: duration(now - at) });
   });
 
   // ---------------------------------------------------------------- stale notice
@@ -132,9 +157,11 @@
     var when = document.createElement("time");
     when.setAttribute("datetime", built.getAttribute("datetime"));
     when.textContent = built.textContent;
-    notice.appendChild(document.createTextNode("This page may be out of date: it was built " + duration(now - builtAt) + " ago, at "));
+    // The sentence around the build time: the time stays a <time> element.
+    var parts = fill(W.stale, { duration: duration(now - builtAt), when: "\u0000" }).split("\u0000");
+    notice.appendChild(document.createTextNode(parts[0]));
     notice.appendChild(when);
-    notice.appendChild(document.createTextNode(". Reload it for the latest status."));
+    notice.appendChild(document.createTextNode(parts.slice(1).join("")));
     placeAfterBanner(notice);
   }
 
