@@ -17,6 +17,9 @@ The same run also times a cold install of ``mkdocs-material`` alone (the lock's 
 floor any MkDocs site pays, and reports the ratio. Installs are timed with pip and with uv
 (the workflows use uv), interleaved, each ``--repeat`` times; the medians are reported.
 
+Needs the test extras (``build``) and uv (benchmarks/requirements.txt, the version the workflows
+pin; installed into the work folder when missing).
+
 Usage:
   python benchmarks/publish.py                      # N = 2000, uv and pip, writes benchmarks/publish.json
   python benchmarks/publish.py --incidents 500 --installers pip --json /tmp/p.json
@@ -73,11 +76,28 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> float
     return seconds
 
 
-def uv_exe() -> str:
+REQUIREMENTS = HERE / "requirements.txt"  # uv, at the version the workflows pin
+_UV: list[str] = []
+
+
+def get_uv(work: Path) -> str:
+    """uv from this environment or PATH; otherwise benchmarks/requirements.txt installed into ``work``."""
     exe = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
     if not exe:
-        raise SystemExit("uv not found: python -m pip install uv (or --installers pip)")
+        target = work / "tools"
+        print(f"uv not found: installing {REQUIREMENTS.relative_to(REPO)} into the work folder "
+              f"(or: python -m pip install -r {REQUIREMENTS.relative_to(REPO)})", flush=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(target),
+                        "-r", str(REQUIREMENTS)], check=True)
+        exe = str(target / "bin" / "uv")
+    _UV[:] = [exe]
     return exe
+
+
+def uv_exe() -> str:
+    if not _UV:
+        raise SystemExit("uv not found: python -m pip install -r benchmarks/requirements.txt (or --installers pip)")
+    return _UV[0]
 
 
 def uv_versions() -> dict[str, str]:
@@ -213,6 +233,7 @@ def main() -> None:
         synth.write_history(history, args.incidents)
         print(f"wheel {wheel.name}; {args.incidents} incidents; load {os.getloadavg()[0]:.1f}", flush=True)
         if "uv" in installers:
+            get_uv(work)
             results["uv_version"] = versions = uv_versions()
             if versions["measured"] != versions["workflows"]:
                 print(f"note: measuring uv {versions['measured']}, the workflows pin {versions['workflows']}")

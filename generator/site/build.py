@@ -13,6 +13,7 @@ The order matters for the guarantees in the spec:
 
 from __future__ import annotations
 
+import functools
 import gc
 import shutil
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from generator.load import LoadCache
 from generator.model import Model, Problem
 from generator.report import format_text
 from generator.site import api, badges, branding, charts, feeds, forked, ics, urls
+from generator.site.contract import Page
 from generator.site.mkdocs_backend import (
     THEME_DIR,
     Branding,
@@ -34,7 +36,7 @@ from generator.site.mkdocs_backend import (
     SiteSettings,
     theme_words,
 )
-from generator.site.pages import PageMemo, build_site_pages, nav_entries
+from generator.site.pages import PageMemo, build_site_pages, kpis_page, nav_entries
 from generator.site.visibility import SiteContext
 from generator.timeparse import format_timestamp
 from generator.validate import check_repository, finish, has_errors
@@ -88,6 +90,11 @@ def machine_files(ctx: SiteContext) -> dict[str, bytes]:
     if ctx.kpis_public:
         files.update(charts.render_charts(ctx))
     return files
+
+
+def _other_core(ctx: SiteContext) -> tuple[dict[str, bytes], Page | None]:
+    """What a second process makes while this one makes the pages: the machine files and the KPI page."""
+    return machine_files(ctx), kpis_page(ctx) if ctx.kpis_public else None
 
 
 def theme_dir(root: Path) -> Path:
@@ -166,24 +173,37 @@ def _build_site(options: BuildOptions, progress: Progress, root: Path, model: Mo
     ctx = SiteContext(model, options.now, base_url, internal=options.internal, drafts=options.drafts, root=root)
 
     progress("making pages")
-    # Feeds, API, badges and charts are made on the other core meanwhile, on large sites; not when
-    # work is kept for the next build (what a worker computes, such as drawn charts, stays there).
+    # Feeds, API, badges, charts and the KPI page are made on the other core meanwhile, on large
+    # sites; not when work is kept for the next build (what a worker computes stays there).
     other = None
     if memo is None and len(model.incidents) >= FORK_MIN_INCIDENTS and forked.cpus() > 1 and forked.fork_safe():
-        other = forked.Forked(lambda: machine_files(ctx))
+        other = forked.Forked(lambda: _other_core(ctx))
+
+    @functools.cache
+    def from_other() -> tuple[dict[str, bytes], Page | None]:
+        assert other is not None
+        return other.result()
+
+    def kpis_from_other() -> Page:
+        page = from_other()[1]
+        assert page is not None  # the worker makes it whenever the KPI page is public, as here
+        return page
+
     try:
-        pages, not_found_html = build_site_pages(ctx, memo)
+        pages, not_found_html = build_site_pages(ctx, memo, kpis_from_other if other is not None else None)
     except TemplateProblem as exc:
         if other is not None:
-            other.discard()
+            other.discard()  # (nothing to wait for when the KPI page already came)
         raise BuildError(f"{exc} (fix the template, or remove it to use the bundled one)") from None
+    except forked.WorkerDied as exc:
+        raise BuildError(str(exc)) from None
     except BaseException:
         if other is not None:
             other.discard()
         raise
     progress("making feeds, API, badges, calendar and charts")
     try:
-        files = other.result() if other is not None else machine_files(ctx)
+        files = from_other()[0] if other is not None else machine_files(ctx)
     except forked.WorkerDied as exc:
         raise BuildError(str(exc)) from None
     except TemplateProblem as exc:  # feed entries use the page partials too

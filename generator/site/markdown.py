@@ -46,19 +46,42 @@ _H1 = re.compile(r"<(/?)h1>")
 
 _MARKDOWN = threading.local()
 
+# Plain text: most update messages and bodies are a sentence or two with no Markdown in them.
+# For those the HTML is known without running Markdown and nh3 (tests/test_markdown_plain.py
+# compares the two ways on generated texts). Anything Markdown or magiclink could read as syntax
+# goes the full way: these characters anywhere, a line that could open a list, quote or heading,
+# a web or mail address, whitespace other than single spaces inside a line.
+_SYNTAX_CHARS = frozenset("\\`*_{}[]<>#|~&@=^")
+_LINE_START = re.compile(r"[-+*>#]|\d+[.)]")
+_ADDRESS = re.compile(r"(?i)www\.|://")
+
+
+def _plain_html(text: str, short: bool) -> str | None:
+    """The HTML Markdown and nh3 make of ``text`` when it is plain text, else None."""
+    text = text.rstrip("\n")  # (trailing spaces are kept: ". " is "<p>. </p>")
+    if not text.replace("\n", "").isprintable() or not _SYNTAX_CHARS.isdisjoint(text) or _ADDRESS.search(text):
+        return None
+    lines = text.split("\n")
+    for line in lines:
+        if not line or line[0] == " " or line[-1] == " " or _LINE_START.match(line):
+            return None
+    return "<p>" + ("<br>\n" if short else "\n").join(lines) + "</p>"
+
 
 def render_markdown(text: str) -> Markup:
     """User-written Markdown -> sanitised HTML (``Markup``; empty for a blank body)."""
     if not text.strip():
         return Markup("")
-    return _render_markdown(text)
+    plain = _plain_html(text, short=False)
+    return Markup(plain) if plain is not None else _render_markdown(text)
 
 
 def render_short_markdown(text: str) -> Markup:
     """An update message, summary or contributing factor: Markdown with its line breaks kept."""
     if not text.strip():
         return Markup("")
-    return _render_markdown(text, short=True)
+    plain = _plain_html(text, short=True)
+    return Markup(plain) if plain is not None else _render_markdown(text, short=True)
 
 
 def render_inline_markdown(text: str) -> Markup:

@@ -39,7 +39,10 @@ mkdocs-material 9.8.x while this list is not empty):
 - Material's templates: the ``extrahead`` and ``announce`` blocks of
   ``base.html``, and copies of ``partials/header.html`` (support link) and
   ``partials/toc.html`` (valid HTML off the navigation) in the bundled theme;
-  and the markup of its checkbox toggles (:func:`valid_toggles`).
+  and the markup of its checkbox toggles (:func:`valid_toggles`); ``partials/nav.html`` and
+  ``partials/tabs.html`` reading nothing of a page outside the navigation but the links they
+  print relative to it (:func:`_memoize_nav`, which replaces those templates'
+  ``root_render_func``, Jinja's compiled render function).
 
 How the build is wired:
 
@@ -63,7 +66,8 @@ Speed (large histories have thousands of pages; see benchmarks/PROFILE.md):
 
 - Pages render on several cores (:func:`_build`), and Material's search
   indexing reads our HTML with a faster tokenizer where that provably gives
-  the same result (:func:`_feed_fast`).
+  the same result (:func:`_feed_fast`). Material's navigation partials are made once per set
+  of relative links for the pages outside the navigation (:func:`_memoize_nav`).
 - :class:`Renderer` keeps each page's HTML and search entries, keyed by the
   page and everything site-wide a page shows, so a rebuild after one file
   changes renders only the pages that changed. The build time in the footer
@@ -857,6 +861,80 @@ def _page_template(env: jinja2.Environment) -> str:
     return "main.html"
 
 
+def _remember_templates(env: jinja2.Environment) -> None:
+    """Look each template up once per build: a page includes about 40, and Jinja's own cache (an LRU
+    list behind a lock) costs more per include than a dictionary. Templates do not change meanwhile."""
+    lookup = env.get_template
+    found: dict[str, jinja2.Template] = {}
+
+    def get_template(name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:  # noqa: A002
+        if globals or not isinstance(name, str):
+            return lookup(name, parent, globals)
+        key = env.join_path(name, parent) if parent is not None else name
+        template = found.get(key)
+        if template is None:
+            template = found[key] = lookup(name, parent)
+        return template
+
+    env.get_template = get_template  # type: ignore[method-assign]
+
+
+# Material's partials that print the navigation (sidebar and tabs). On a page outside the
+# navigation (incidents, services, history: nearly all pages of a large site) they print the same
+# HTML for every page whose links to the navigation's pages come out the same, so they are made
+# once per such set of links. Only Material's own files: an override may print anything.
+_NAV_PARTIALS = ("partials/nav.html", "partials/tabs.html")
+
+
+def _memoize_nav(env: jinja2.Environment, nav: Any, config: Any) -> None:
+    """Make :data:`_NAV_PARTIALS` once per set of relative links, for pages outside the navigation."""
+    try:
+        import material
+    except ImportError:
+        return
+    material_dir = Path(material.__file__).resolve().parent / "templates"
+    nav_pages = list(nav.pages)
+    if not all(isinstance(item, MkDocsPage) for item in nav.items):
+        return  # sections or links: their own states and URLs would need a larger key
+    in_nav = {id(page) for page in nav_pages}
+    # Other URLs these partials print relative to the page: the logo (the home link is a nav page).
+    logo = config.theme.get("logo") or ""
+
+    def key_of(context: Any) -> tuple[object, ...] | None:
+        page = context.get("page")
+        if not isinstance(page, MkDocsPage) or id(page) in in_nav or any(p.active for p in nav_pages):
+            return None
+        return (context.get("base_url"), tuple(mkdocs_utils.normalize_url(p.url, page) for p in nav_pages),
+                mkdocs_utils.normalize_url(logo, page) if logo else "")
+
+    for name in _NAV_PARTIALS:
+        try:
+            template = env.get_template(name)
+        except jinja2.TemplateError:
+            continue  # a theme without it: nothing to make once
+        if not template.filename or not Path(template.filename).resolve().is_relative_to(material_dir):
+            continue
+        template.root_render_func = _memoized(template.root_render_func, key_of)
+
+
+def _memoized(render: Callable[[Any], Iterator[str]],
+              key_of: Callable[[Any], tuple[object, ...] | None]) -> Callable[[Any], Iterator[str]]:
+    """A template's render function that keeps its output per key (``None``: render each time)."""
+    made: dict[tuple[object, ...], str] = {}
+
+    def root(context: Any) -> Iterator[str]:
+        key = key_of(context)
+        if key is None:
+            yield from render(context)
+            return
+        html = made.get(key)
+        if html is None:
+            html = made[key] = "".join(render(context))
+        yield html
+
+    return root
+
+
 def _log_page_error(stage: str, page: MkDocsPage, error: Exception) -> None:
     """Log a page failure the way MkDocs' own build loop does."""
     message = f"Error {stage} page '{page.file.src_uri}':"
@@ -1013,6 +1091,7 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
         env.loader = _PageTemplatesHidden(env.loader)
         # Templates do not change during a build: no file check on each of the ~40 includes per page.
         env.auto_reload = False
+        _remember_templates(env)
         if template_code is not None:
             env.bytecode_cache = template_code
         files.add_files_from_theme(env, config)
@@ -1025,6 +1104,7 @@ def _build(config: Any, cache: dict[bytes, _Rendered] | None, keys: Mapping[str,
         set_exclusions(files, config)
         nav = get_navigation(files, config)
         nav = config.plugins.on_nav(nav, config=config, files=files)
+        _memoize_nav(env, nav, config)
 
         doc_files = files.documentation_pages(inclusion=inclusion)
         pages: list[MkDocsPage] = []

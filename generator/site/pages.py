@@ -22,6 +22,8 @@ Choices a reader may want to know:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from generator.i18n import _, pgettext
 from generator.model import Incident, Postmortem
 from generator.site import urls
@@ -42,7 +44,7 @@ from generator.site.views.shared import Facts, ListItem, PageInfo, make_facts, r
 from generator.site.views.subscribe import subscribe_view
 from generator.site.visibility import SiteContext
 
-__all__ = ["NavEntry", "Page", "PageMemo", "build_pages", "nav_entries", "rel", "render_markdown"]
+__all__ = ["NavEntry", "Page", "PageMemo", "build_pages", "kpis_page", "nav_entries", "rel", "render_markdown"]
 
 
 def render_page(templates: Templates, template: str, view: object) -> Page:
@@ -142,8 +144,17 @@ def build_pages(ctx: SiteContext, memo: PageMemo | None = None) -> list[Page]:
     return build_site_pages(ctx, memo)[0]
 
 
-def build_site_pages(ctx: SiteContext, memo: PageMemo | None = None) -> tuple[list[Page], str]:
-    """The pages, and the finished content of the "page not found" page (``404.html``, served at any address)."""
+def kpis_page(ctx: SiteContext) -> Page:
+    """The KPI page on its own: its statistics are the costliest page to make, so another core can."""
+    return render_page(templates_for(ctx.root), "kpis.html", kpis_view(make_facts(ctx)))
+
+
+def build_site_pages(ctx: SiteContext, memo: PageMemo | None = None,
+                     kpis: Callable[[], Page] | None = None) -> tuple[list[Page], str]:
+    """The pages, and the finished content of the "page not found" page (``404.html``, served at any address).
+
+    ``kpis``: gives the KPI page (made elsewhere meanwhile, see :func:`kpis_page`); called in its place.
+    """
     templates = templates_for(ctx.root)
     if memo is not None:
         memo.begin(ctx, templates)
@@ -164,7 +175,7 @@ def build_site_pages(ctx: SiteContext, memo: PageMemo | None = None) -> tuple[li
     pages.extend(render_page(templates, "postmortem.html", postmortem_view(facts, pm))
                  for pm in sorted(ctx.visible_postmortems(), key=lambda p: p.id))
     if ctx.kpis_public:
-        pages.append(render_page(templates, "kpis.html", kpis_view(facts)))
+        pages.append(kpis() if kpis is not None else render_page(templates, "kpis.html", kpis_view(facts)))
     if ctx.internal:
         pages.append(render_page(templates, "drills.html", drills_view(facts)))
     pages.append(render_page(templates, "about.html", about_view(facts)))
