@@ -456,3 +456,12 @@ def test_whole_hours_have_a_message_of_their_own() -> None:
     with i18n.use("de"):
         assert format_duration(timedelta(hours=2)) == "2 Std."
         assert format_duration(timedelta(hours=2, minutes=5)) == "2 Std. 05 Min."
+
+
+def test_the_next_business_day_target_is_said_in_the_language() -> None:
+    from generator.site.views.kpis import target_text  # noqa: PLC0415
+
+    assert target_text("next business day") == "next business day"
+    with i18n.use("de"):
+        assert target_text("next business day") == "nächster Werktag"
+        assert target_text(None) == "keines"

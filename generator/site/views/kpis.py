@@ -70,6 +70,9 @@ def num(value: object) -> str:
 
 
 def target_text(target: object) -> str:
+    if target == "next business day":  # the KPI engine's own word for that target (its JSON stays English)
+        # Translators: A response target: before the end of the next business day.
+        return _("next business day")
     # Translators: A response target that is not set.
     return str(target) if target else pgettext("target", "none")
 
