@@ -37,7 +37,7 @@ from generator.site.visibility import SiteContext, status_label
 class Extension:
     """"Extended to 20:30, planned 16:30": the planned end as moved by updates, and the original."""
 
-    word: str  # "Extended to" | "Moved to"
+    later: bool  # "Extended to" (a later end) or "Moved to" (an earlier one): whole sentences in the template
     end: Time
     planned: Time
 
@@ -45,8 +45,7 @@ class Extension:
 def extension_of(ctx: SiteContext, m: Maintenance) -> Extension | None:
     if not m.extended or m.cancelled:
         return None
-    word = _("Extended to") if m.planned_end > m.scheduled_end else _("Moved to")
-    return Extension(word, time_of(ctx, m.planned_end), time_of(ctx, m.scheduled_end))
+    return Extension(m.planned_end > m.scheduled_end, time_of(ctx, m.planned_end), time_of(ctx, m.scheduled_end))
 
 
 @dataclass(frozen=True)
