@@ -10,7 +10,7 @@ from generator.i18n import _, format_list, pgettext
 from generator.model import Incident, Maintenance, Postmortem
 from generator.site import urls
 from generator.site.markdown import render_short_markdown
-from generator.site.views.shared import Link, Time, UpdateView, time_of, timeline
+from generator.site.views.shared import Link, Time, UpdateView, impact_word, time_of, timeline
 from generator.site.visibility import SiteContext, status_label
 
 
@@ -67,7 +67,7 @@ def maintenance_entry_view(ctx: SiteContext, m: Maintenance) -> MaintenanceEntry
         cancelled=m.cancelled,
         scheduled_start=time_of(ctx, m.scheduled_start),
         scheduled_end=time_of(ctx, m.planned_end),
-        affected=format_list(_("%(service)s (%(impact)s)") % {"service": ctx.service_name(sid), "impact": status_label(word)}
+        affected=format_list(_("%(service)s (%(impact)s)") % {"service": ctx.service_name(sid), "impact": impact_word(word)}
                             for sid, word in m.services.items()),
         updates=timeline(ctx, m.updates, show_eta=False),
     )
