@@ -40,6 +40,7 @@ from jinja2 import (
     TemplateSyntaxError,
     nodes,
 )
+from jinja2.visitor import NodeTransformer
 
 from generator import i18n
 from generator.site.contract import Heading
@@ -112,6 +113,53 @@ def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+class _LiteralTranslations(NodeTransformer):
+    """``_("literal")`` and ``_("literal", name=value)`` translated when the template compiles.
+
+    Each environment serves one language, so a literal message has one translation; looking it
+    up on every render (tens of thousands of calls in a long history) is work for nothing. The
+    result is what jinja2's newstyle ``gettext`` returns: the translation marked safe when
+    autoescape is on (catalogs are trusted as gettext trusts them), ``%`` the variables, which
+    are still escaped at render time.
+    """
+
+    def __init__(self, translations: object) -> None:
+        self.gettext: Callable[[str], str] = translations.gettext  # type: ignore[attr-defined]
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:  # noqa: N802 (the visitor's naming)
+        self.generic_visit(node)
+        callee = node.node
+        if not (isinstance(callee, nodes.Name) and callee.name in ("_", "gettext") and len(node.args) == 1
+                and isinstance(node.args[0], nodes.Const) and isinstance(node.args[0].value, str)
+                and node.dyn_args is None and node.dyn_kwargs is None):
+            return node
+        translated = self.gettext(node.args[0].value)
+        if not node.kwargs:
+            try:
+                value = translated % {}  # "%%" -> "%", as newstyle gettext does at render time
+            except (TypeError, ValueError, KeyError):
+                return node  # let the render report it, as it would have
+            return nodes.MarkSafeIfAutoescape(nodes.Const(value, lineno=node.lineno), lineno=node.lineno)
+        pairs = [nodes.Pair(nodes.Const(kw.key, lineno=kw.lineno), kw.value, lineno=kw.lineno) for kw in node.kwargs]
+        return nodes.Mod(
+            nodes.MarkSafeIfAutoescape(nodes.Const(translated, lineno=node.lineno), lineno=node.lineno),
+            nodes.Dict(pairs, lineno=node.lineno),
+            lineno=node.lineno,
+        )
+
+
+class _TranslatingEnvironment(Environment):
+    """An environment for one language whose templates carry their literal messages translated."""
+
+    literal_translations: _LiteralTranslations | None = None
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        if self.literal_translations is None:
+            return tree
+        return self.literal_translations.visit(tree)  # type: ignore[no-any-return]
+
+
 class Templates:
     """One compiled environment: bundled templates, and a repository's overrides when it has any."""
 
@@ -124,7 +172,7 @@ class Templates:
         if root is not None and overrides:
             loaders.append(_RepositoryLoader(root / OVERRIDE_DIR, root))
         loaders.append(bundled)
-        self.env = Environment(
+        self.env = _TranslatingEnvironment(
             loader=ChoiceLoader(loaders),
             autoescape=True,
             undefined=StrictUndefined,
@@ -136,6 +184,7 @@ class Templates:
         )
         # One environment per language: the memoised macros below keep finished, worded HTML.
         self.env.install_gettext_translations(self.language.translations, newstyle=True)  # type: ignore[attr-defined]
+        self.env.literal_translations = _LiteralTranslations(self.language.translations)
         self.env.globals["lang"] = self.language.tag
         # The separators of "A, B and C" in this environment's language (the ``list_join`` macro).
         self.env.globals["list_separators"] = lambda count, english=", ": i18n.list_separators(count, english,
