@@ -378,20 +378,24 @@ def test_uptime_is_rounded_down_in_every_language(value: float, tag: str) -> Non
         assert number < 100
 
 
-def test_notifications_in_the_site_language(tmp_path: Path) -> None:
+def notification_in(tmp_path: Path, tag: str) -> tuple[msg.MessageView, msg.Email, dict]:
+    """(view, email, Slack payload) of the notify example's open-incident update, in ``tag``."""
     from generator.load import load_repository  # noqa: PLC0415
     from tests.notify_repo import OPEN_INCIDENT, make_repo  # noqa: PLC0415
 
     repo = make_repo(tmp_path / "repo")
-    set_language(repo, "de")
+    set_language(repo, tag)
     model, problems = load_repository(repo)
     assert not [p for p in problems if p.level == "error"]
     ctx = SiteContext(model, parse_timestamp("2026-11-26T12:00:00Z"), model.config.site.url)
     events = {e.id: e for e in derive_events(model, ctx.now)}
     with i18n.use(model.config.site.language):
         view = msg.view_for(events[f"incident:{OPEN_INCIDENT}:updated:2026-11-26T09:40:00Z"], ctx)
-        mail = msg.email_message(view)
-        slack = msg.slack_payload(view)
+        return view, msg.email_message(view), msg.slack_payload(view)
+
+
+def test_notifications_in_the_site_language(tmp_path: Path) -> None:
+    view, mail, slack = notification_in(tmp_path, "de")
     assert view.headline.startswith("Ursache gefunden: ") and view.lead.startswith("Neue Meldung vom ")
     assert "Auf der Statusseite ansehen" in json.dumps(slack, ensure_ascii=False)
     assert '<html lang="de" dir="ltr">' in mail.html and "Schweregrad" in mail.text
@@ -413,18 +417,7 @@ def test_lists_are_joined_in_the_language(tag: str, three: str, two: str) -> Non
 
 
 def test_french_notification_writes_its_own_colon_and_list(tmp_path: Path) -> None:
-    from generator.load import load_repository  # noqa: PLC0415
-    from tests.notify_repo import OPEN_INCIDENT, make_repo  # noqa: PLC0415
-
-    repo = make_repo(tmp_path / "repo")
-    set_language(repo, "fr")
-    model, problems = load_repository(repo)
-    assert not [p for p in problems if p.level == "error"]
-    ctx = SiteContext(model, parse_timestamp("2026-11-26T12:00:00Z"), model.config.site.url)
-    events = {e.id: e for e in derive_events(model, ctx.now)}
-    with i18n.use("fr"):
-        view = msg.view_for(events[f"incident:{OPEN_INCIDENT}:updated:2026-11-26T09:40:00Z"], ctx)
-        mail = msg.email_message(view)
+    view, mail, _ = notification_in(tmp_path, "fr")
     assert " : " in view.headline
     lines = mail.text.splitlines()
     assert any(re.match(r"Services\s:\sPublic API\s:\s", line) for line in lines)
